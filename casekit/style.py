@@ -1,0 +1,55 @@
+"""Figure style: a colour-blind-safe palette, readable fonts, and alt text.
+
+Palette: Okabe & Ito, "Color Universal Design" (2008), eight colours distinguishable under the
+common forms of colour-vision deficiency. Fonts: at least 11 pt for ticks and 12 pt for titles,
+so projected seminar slides stay legible.
+"""
+
+import matplotlib
+
+OKABE_ITO = [
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow
+    "#000000",  # black
+]
+
+RC = {
+    "axes.prop_cycle": matplotlib.cycler(color=OKABE_ITO),
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "svg.hashsalt": "casekit",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def apply() -> None:
+    """Apply the kit's style to matplotlib globally (called by notebooks once)."""
+    matplotlib.rcParams.update(RC)
+
+
+def show(fig, alt: str) -> None:
+    """Display ``fig`` as a PNG with alt text, then close it (so it is not shown twice).
+
+    nbval does not compare PNG bytes, so the notebook also prints the numbers the figure shows.
+    """
+    import io
+
+    from IPython.display import Image, display
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png", metadata={"alt": alt}))
