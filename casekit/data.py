@@ -147,15 +147,12 @@ def _frictionless_errors(path: Path, schema: dict) -> list[str]:
     messages = []
     for task in report.tasks:
         for err in task.errors:
-            line = getattr(err, "row_number", None)
+            line = getattr(err, "row_number", None)  # header = row 1, as in a text editor
             column = getattr(err, "field_name", None)
             cell = getattr(err, "cell", None)
             rule = f"{err.title.lower()}: {err.note}"
             if cell not in (None, ""):
                 rule += f" (value {cell!r})"
-            if line is not None:
-                # Frictionless counts the header as row 1, as does a text editor's line count.
-                pass
             messages.append(_where(path, line, column, rule))
     for err in report.errors:
         messages.append(_where(path, None, None, f"{err.title.lower()}: {err.note}"))
@@ -220,6 +217,21 @@ def _extra_checks(name: str, path: Path, schema: dict, data_dir: Path) -> list[s
     return problems
 
 
+def _truncation(path: Path, text: str, schema: dict) -> str:
+    """Describe a file whose last line has no line end: which column the cut row stops at."""
+    lines = text.split("\n")
+    last_no = len(lines)
+    cells = next(csv.reader([lines[-1]]), [])
+    names = [f["name"] for f in schema.get("fields", [])]
+    if len(cells) < len(names):
+        column = names[len(cells)]
+        rule = f"the row stops after {len(cells)} of {len(names)} columns and has no line end: file truncated?"
+    else:
+        column = names[-1] if names else None
+        rule = "the last line has no line end: file truncated?"
+    return _where(path, last_no, column, rule)
+
+
 _VALIDATED: dict[tuple[str, str], str] = {}
 
 
@@ -234,16 +246,15 @@ def _validate(name: str, path: Path, schema: dict, data_dir: Path, raw: bytes) -
         return
     if not raw.strip():
         raise DataError(_where(path, None, None, "the file is empty"))
-    if not raw.endswith(b"\n"):
-        # a file cut off mid-row: the last line has no line end
-        last_line = raw.count(b"\n") + 1
-        raise DataError(_where(path, last_line, None, "the file ends mid-line (truncated?)"))
     try:
-        raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(_where(path, line, None, "not valid UTF-8")) from None
-    problems = _frictionless_errors(path, schema)
+    problems = []
+    if not raw.endswith(b"\n"):
+        problems.append(_truncation(path, text, schema))
+    problems += _frictionless_errors(path, schema)
     problems += _extra_checks(name, path, schema, data_dir)
     if problems:
         shown = "\n  ".join(problems[:20])
@@ -459,3 +470,10 @@ def sources_for(source_ids, data_dir=None) -> pd.DataFrame:
     if missing:
         raise DataError(f"sources.csv has no row for: {', '.join(missing)}")
     return src.loc[ids].reset_index()
+
+
+def import_foreignassistance(path, source_id: str = "FAGOV-COMPLETE-IMPORT"):
+    """Import an official ForeignAssistance.gov complete CSV; see :mod:`casekit.foreignassistance`."""
+    from .foreignassistance import import_foreignassistance as _import
+
+    return _import(path, source_id=source_id)

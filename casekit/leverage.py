@@ -168,7 +168,7 @@ US_SUPPLIER = "United States"
 ENFORCED_EVENTS = ("reprogram", "suspension", "sanctions")
 BACKDOWN_EVENTS = ("waiver", "release")
 
-SOURCE_IDS = ("RAND-TANKEL-2015", "LADWIG-2016", "SVENSSON-2003", "POWELL-2019")
+SOURCE_IDS = ("SEED-CNAS-2015", "LADWIG-2016", "SVENSSON-2003", "POWELL-2019")
 
 assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-12
 
