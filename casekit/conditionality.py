@@ -38,8 +38,8 @@ Equation
 From the compact synthesis in the design notes (after Ladwig 2016, Svensson 2003, Powell 2019,
 Tankel & Dalton on positive conditionality)::
 
-    A = aid_value * share_withheld * ITEM_FACTOR[withheld_item] * min(duration_months, 24) / 24
-    k = resolve * (1 - 0.7 * us_dependence) * (0.6 if waiver else 1) * (1.2 if public else 1), capped at 1
+    A = aid_value * share_withheld * ITEM_FACTOR[withheld_item] * (0.5 + 0.5 * min(duration_months, 24) / 24)
+    k = resolve * (1 - 0.5 * us_dependence) * (0.75 if waiver else 1) * (1.15 if public else 1), capped at 1
     C' = cost + (0.10 if public else 0)
 
     margin = q*R + m*k*A*(1 - O) - s*A - (C' - G)
@@ -48,7 +48,8 @@ Tankel & Dalton on positive conditionality)::
 
 * ``A`` is the value at stake. Named systems count for ``ITEM_FACTOR = 0.6`` of cash of the same
   nominal share (a partner can wait for, or buy substitutes for, a few platforms more easily than it
-  can replace financing); holds bite more the longer they are expected to last, up to two years.
+  can replace financing). A hold expected to be brief carries half its value; the value rises
+  linearly to the full amount for holds expected to last two years or more.
 * The synthesis writes the threat as ``m*k*(A - O)``. Here ``O`` is read as the *share* of the
   withheld value the partner can replace, so the threat is ``m*k*A*(1 - O)``. This keeps the threat
   non-negative, so better monitoring can never lower the margin.
@@ -116,9 +117,9 @@ OUTCOMES = ("comply", "partial", "defy")
 ITEMS = ("fmf_cash", "specific_systems")
 ITEM_FACTOR = {"fmf_cash": 1.0, "specific_systems": 0.6}
 DURATION_CAP = 24
-DEP_PENALTY = 0.7
-WAIVER_FACTOR = 0.6
-PUBLIC_K = 1.2
+DEP_PENALTY = 0.5
+WAIVER_FACTOR = 0.75
+PUBLIC_K = 1.15
 PUBLIC_COST = 0.10
 PARTIAL_BAND = 0.25
 
@@ -167,7 +168,8 @@ class EpisodeDataError(LookupError):
 # the equation
 # ---------------------------------------------------------------------------------------------
 def _value_at_stake(aid_value, share_withheld, withheld_item, duration_months):
-    return aid_value * share_withheld * ITEM_FACTOR[withheld_item] * min(float(duration_months), DURATION_CAP) / DURATION_CAP
+    duration = 0.5 + 0.5 * min(float(duration_months), DURATION_CAP) / DURATION_CAP
+    return aid_value * share_withheld * ITEM_FACTOR[withheld_item] * duration
 
 
 def _credibility(resolve, us_dependence, waiver, public):

@@ -445,21 +445,25 @@ def deflator(data_dir=None) -> pd.Series:
     return s
 
 
-def base_year(data_dir=None) -> int:
-    """The base year of the shipped price index."""
-    return int(load("deflator", data_dir)["base_year"].iloc[0])
+def constant_base_year(data_dir=None) -> int:
+    """The year whose dollars constant-dollar views use: the latest year of the price index."""
+    return int(deflator(data_dir).index.max())
 
 
-def to_constant(amounts, years, data_dir=None):
-    """Convert nominal amounts to constant dollars of the deflator's base year.
+def to_constant(amounts, years, base=None, data_dir=None):
+    """Convert nominal amounts to constant dollars of year ``base`` (default: latest index year).
 
-    ``constant = nominal * index[base_year] / index[year]``. A year outside the index gives NaN,
+    ``constant = nominal * index[base] / index[year]``. The index is a calendar-year series applied
+    to U.S. fiscal years (an approximation the notebooks state). A year outside the index gives NaN,
     never a guessed value.
     """
     idx = deflator(data_dir)
-    base = idx.get(base_year(data_dir))
-    factors = pd.Series([base / idx[y] if y in idx.index else float("nan") for y in years], index=getattr(amounts, "index", None))
-    return pd.Series(amounts, dtype=float) * factors
+    base = constant_base_year(data_dir) if base is None else int(base)
+    if base not in idx.index:
+        raise ValueError(f"no price-index value for base year {base}")
+    factors = [idx[base] / idx[int(y)] if int(y) in idx.index else float("nan") for y in years]
+    values = pd.Series(amounts, dtype=float)
+    return pd.Series(values.to_numpy() * factors, index=values.index)
 
 
 def sources_for(source_ids, data_dir=None) -> pd.DataFrame:
