@@ -17,7 +17,7 @@ PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sa
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
-	  { echo "casekit needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing). Install a newer Python or run: make PYTHON=python3.12 ..."; exit 1; }
+	  { echo "casekit needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo 'not found'). Install a newer Python or run: make PYTHON=python3.12 ..."; exit 1; }
 
 $(STAMP): pyproject.toml constraints.txt | check-python
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -251,8 +251,10 @@ class Episode:
 
         try:
             ev = data.events(episode=self.id)
-        except FileNotFoundError as exc:  # pragma: no cover - depends on the data folder
-            raise EpisodeDataError(f"data/events.csv is missing, so episode {self.id!r} has no events") from exc
+        except (FileNotFoundError, data.DataError) as exc:
+            raise EpisodeDataError(
+                f"cannot read the events of episode {self.id!r} from data/events.csv: {exc}"
+            ) from exc
         if ev.empty:
             raise EpisodeDataError(
                 f"data/events.csv has no rows with episode == {self.id!r}; the episode cannot be revealed"

@@ -90,7 +90,7 @@ def coverage_markdown(assistance: pd.DataFrame | None = None, start: int = 2000,
         sub = m.loc[country]
         lines.append(f"#### {country}")
         lines.append("")
-        lines.append(f"Fiscal years {start}–{end} with a security-program amount: {int(sec[country])}.")
+        lines.append(f"Fiscal years {start}–{end} with a security-program amount (any basis, requests included): {int(sec[country])}.")
         lines.append("")
         lines.append("| program_group | " + " | ".join(yrs) + " |")
         lines.append("|---|" + "---|" * len(yrs))

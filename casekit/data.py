@@ -151,6 +151,13 @@ def _frictionless_errors(path: Path, schema: dict) -> list[str]:
             column = getattr(err, "field_name", None)
             cell = getattr(err, "cell", None)
             rule = f"{err.title.lower()}: {err.note}"
+            if err.type == "primary-key":
+                keys = schema.get("primaryKey", [])
+                keys = [keys] if isinstance(keys, str) else keys
+                column = ", ".join(keys)
+                earlier = re.search(r"position (\d+)", err.note or "")
+                where = f" as line {earlier.group(1)}" if earlier else " as an earlier row"
+                rule = f"duplicate primary key: the same ({column}){where}"
             if cell not in (None, ""):
                 rule += f" (value {cell!r})"
             messages.append(_where(path, line, column, rule))

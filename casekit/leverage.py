@@ -14,8 +14,9 @@ Variables (all scaled to 0..1)
 ===============  =========  ==========================================================  ==========
 factor           direction  meaning and how the kit gets it                              source
 ===============  =========  ==========================================================  ==========
-dependence       raises     U.S. security assistance as a share of the partner's        data
-                            military spending, divided by ``DEPENDENCE_SATURATION``
+dependence       raises     U.S. security assistance (incl. reimbursements such as CSF)  data
+                            as a share of the partner's military spending (SIPRI,
+                            current US$), divided by ``DEPENDENCE_SATURATION``
                             (0.5) and capped at 1: aid worth half the defence budget
                             or more counts as maximal dependence.
 outside_options  lowers     non-U.S. share of the partner's arms imports (SIPRI TIV)    data
@@ -165,6 +166,9 @@ WINDOW = 5
 MIN_LOCK_IN_YEARS = 3
 NEUTRAL = 0.5
 US_SUPPLIER = "United States"
+#: Coalition Support Funds and similar reimbursements count as security assistance here: Rand & Tankel
+#: (Challenge 4) note CSF is "not traditional security assistance" but is "intended to serve as a lever".
+INCLUDE_REIMBURSEMENT = True
 ENFORCED_EVENTS = ("reprogram", "suspension", "sanctions")
 BACKDOWN_EVENTS = ("waiver", "release")
 
@@ -305,14 +309,14 @@ def _data():
 
 
 def _default_year(country: str) -> int:
-    s = _data().security_assistance_series(country).dropna()
+    s = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT).dropna()
     if s.empty:
         raise ValueError(f"no U.S. security assistance data for {country}")
     return int(max(s.index))
 
 
 def _factor_dependence(country: str, year: int):
-    share = _data().security_share_of_milex(country)
+    share = _data().security_share_of_milex(country, include_reimbursement=INCLUDE_REIMBURSEMENT)
     value, used = _nearest(share, year)
     if value is None:
         return NEUTRAL, f"no aid-to-military-spending data for {country}: dependence set to a neutral 0.5"
@@ -348,7 +352,7 @@ def _factor_outside_options(country: str, year: int):
 
 
 def _factor_lock_in(country: str, year: int):
-    s = _data().security_assistance_series(country).dropna()
+    s = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT).dropna()
     s.index = [int(y) for y in s.index]
     s = s.sort_index()
     if len(s) < 2:

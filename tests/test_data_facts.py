@@ -1,0 +1,280 @@
+"""Checks of data/assistance.csv, data/sources.csv and data/deflator.csv against printed facts.
+
+Each expected value below is copied from a document (named next to it), not computed by the kit.
+The tables are read through ``casekit.data.load`` (schema-validated), falling back to plain pandas
+if the loader is unavailable.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from casekit.paths import DATA
+
+COUNTRIES = ["Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia"]
+
+
+def _load(name: str) -> pd.DataFrame:
+    try:
+        from casekit.data import load
+    except ImportError:  # pragma: no cover - loader not yet present
+        return pd.read_csv(DATA / f"{name}.csv")
+    return load(name)
+
+
+@pytest.fixture(scope="module")
+def aid() -> pd.DataFrame:
+    a = _load("assistance").copy()
+    a["amount_usd_millions"] = a["amount_usd_millions"].astype(float)
+    a["fiscal_year"] = a["fiscal_year"].astype(int)
+    a["chart"] = a["chart"].astype(str).str.lower() == "true"
+    return a
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return _load("sources")
+
+
+def _amount(aid, country, fy, program, source_id, basis=None):
+    r = aid[(aid.country == country) & (aid.fiscal_year == fy) & (aid.program == program)
+            & (aid.source_id == source_id)]
+    if basis is not None:
+        r = r[r.basis == basis]
+    assert len(r) == 1, (country, fy, program, source_id, len(r))
+    return float(r.amount_usd_millions.iloc[0])
+
+
+# --- Egypt -------------------------------------------------------------------------------------
+
+def test_egypt_fmf_is_1300_a_year_fy2009_to_fy2014(aid):
+    """Seed report (Rand & Tankel 2015): $1.3 billion FMF a year, FY2009-FY2014.
+    CRS RL33003 (Mar 2015): '$1.3 billion a year in military aid from 1987 to the present'.
+    Every reported Egypt FMF figure for those years, from any source and basis, must be 1,300."""
+    e = aid[(aid.country == "Egypt") & (aid.program_group == "FMF")
+            & aid.fiscal_year.between(2009, 2014) & aid.amount_usd_millions.notna()]
+    assert set(e.fiscal_year) == set(range(2009, 2015))
+    assert set(e.amount_usd_millions) == {1300.0}
+    charted = e[e.chart].set_index("fiscal_year").amount_usd_millions
+    assert charted.to_dict() == {y: 1300.0 for y in range(2009, 2015)}
+
+
+def test_egypt_fmf_fy2008_rescission_is_kept_apart_from_the_range_statement(aid):
+    """FY2008: $1,289.47M after the across-the-board rescission (State figures via BLOG-ASIAMAG-2008);
+    the CRS '$1.3 billion a year' statement must not be the chart row for that year."""
+    chart = aid[(aid.country == "Egypt") & (aid.program_group == "FMF") & (aid.fiscal_year == 2008) & aid.chart]
+    assert chart.amount_usd_millions.tolist() == [1289.47]
+
+
+def test_egypt_esf_250_not_the_seed_245(aid):
+    """Seed report: 'about $245 million' ESF a year FY2009-FY2014. Primary sources print $250M:
+    P.L. 111-117 earmark for FY2010 ('$250,000,000 shall be available only for assistance for Egypt')
+    and CRS RL33003 (Feb 2013) for FY2012. The $245M is not a printed annual figure (it is presumably
+    an average over years with lower ESF); the kit keeps the sourced $250M and documents the gap."""
+    assert _amount(aid, "Egypt", 2010, "ESF", "STAT-PL111-117") == 250.0
+    assert _amount(aid, "Egypt", 2012, "economic aid (ESF)", "CRS-RL33003-2013-02", "appropriation") == 250.0
+    esf = aid[(aid.country == "Egypt") & (aid.program_group == "ESF") & aid.fiscal_year.between(2009, 2014)]
+    assert 245.0 not in set(esf.amount_usd_millions.dropna())
+
+
+def test_egypt_esf_statutory_earmarks(aid):
+    """P.L. 102-391 (FY1993): 'not less than $815,000,000 shall be available only for Egypt';
+    P.L. 110-161 (FY2008): $415,000,000."""
+    assert _amount(aid, "Egypt", 1993, "ESF", "STAT-PL102-391") == 815.0
+    assert _amount(aid, "Egypt", 2008, "ESF", "STAT-PL110-161") == 415.0
+
+
+# --- Pakistan ----------------------------------------------------------------------------------
+
+def test_pakistan_csf_adds_to_crs_printed_total(aid):
+    """CRS table of 6 Mar 2014: CSF 'FY2002-FY2008' column 6,697 and 'Total' 11,040 (FY2002-FY2013).
+    The single-year cells FY2009-FY2013 in the table must make up the difference exactly."""
+    s = sum(_amount(aid, "Pakistan", fy, "CSF", "CRS-PAK-2014-03", "reimbursement") for fy in range(2009, 2014))
+    assert 6697 + s == 11040
+
+
+def test_pakistan_csf_about_13_billion_since_2002(aid):
+    """Seed: 'about $13 billion' in CSF since 2002; Dawn (2015) quotes a U.S. official: 'over $13 billion'.
+    CRS table of 12 Mar 2019 prints FY2002-FY2013 = 12,125; its FY2014 cell is in the table."""
+    total = 12125 + _amount(aid, "Pakistan", 2014, "CSF", "CRS-PAK-2019-03", "reimbursement")
+    assert total == 13323
+    assert 13000 < total < 14000
+
+
+def test_pakistan_traditional_security_assistance_7_6_billion(aid):
+    """Seed: '$7.6 billion' in traditional security assistance since 2002. CRS 2019 prints Total
+    Security-Related FY2002-FY2013 = 6,920; FY2014 and FY2015 cells (371, 343) are in the table."""
+    fy14 = _amount(aid, "Pakistan", 2014, "Total Security-Related", "CRS-PAK-2019-03", "appropriation")
+    fy15 = _amount(aid, "Pakistan", 2015, "Total Security-Related", "CRS-PAK-2019-03", "appropriation")
+    assert (fy14, fy15) == (371.0, 343.0)
+    assert round((6920 + fy14 + fy15) / 1000, 1) == 7.6
+
+
+def test_pakistan_security_subtotal_matches_program_rows(aid):
+    """CRS 2019 FY2016 column: CN 12 + FMF 255 + IMET 5 + INCLE 40 + NADR 10 = printed 322."""
+    progs = ["CN", "FMF", "IMET", "INCLE", "NADR"]
+    s = sum(_amount(aid, "Pakistan", 2016, p, "CRS-PAK-2019-03", "appropriation") for p in progs)
+    assert s == _amount(aid, "Pakistan", 2016, "Total Security-Related", "CRS-PAK-2019-03", "appropriation") == 322
+
+
+def test_pakistan_sanctions_years_recorded_not_blank(aid):
+    """Before the Sept/Oct 2001 waivers U.S. aid to Pakistan was 'limited mainly to refugee and
+    counter-narcotics assistance' (Carnegie, Oct 2001): FY2000-FY2001 FMF and IMET are recorded as
+    none_provided with an empty amount, not as a silent gap and not as zero."""
+    r = aid[(aid.country == "Pakistan") & aid.fiscal_year.isin([2000, 2001]) & aid.program.isin(["FMF", "IMET"])]
+    assert len(r) == 4
+    assert (r.value_status == "none_provided").all()
+    assert r.amount_usd_millions.isna().all()
+
+
+# --- Iraq --------------------------------------------------------------------------------------
+
+def test_iraq_before_fy2003_recorded_as_none_provided(aid):
+    """Iraq was on the state-sponsors-of-terrorism list from 13 Sept 1990; most of the sanctions were
+    lifted in 2003 (AFPS, 22 Oct 2004). FY2000-FY2002 FMF and IMET are recorded as none_provided,
+    with an empty amount, rather than left as a silent gap."""
+    r = aid[(aid.country == "Iraq") & aid.fiscal_year.isin([2000, 2001, 2002]) & aid.program.isin(["FMF", "IMET"])]
+    assert len(r) == 6
+    assert (r.value_status == "none_provided").all() and r.amount_usd_millions.isna().all()
+
+
+def test_iraq_isff_fy2005_agrees_across_crs_and_sigir(aid):
+    """P.L. 109-13 ISFF: $5.7 billion in both SIGIR (Jan 2006) and CRS RL31833 (Aug 2006)."""
+    assert _amount(aid, "Iraq", 2005, "ISFF", "SIGIR-2006-01-APPC") == 5700.0
+    assert _amount(aid, "Iraq", 2005, "ISFF", "CRS-RL31833-2006-08") == 5700.0
+
+
+def test_iraq_itef_fy2015_components_sum_to_printed_total(aid):
+    """DoD FY2015 ITEF justification: $1,618,000,000 in total = Government of Iraq Forces
+    $1,239,997,825 + Kurdish Forces $353,871,161 + Tribal Security Forces $24,131,014."""
+    parts = ["ITEF: Government of Iraq Forces", "ITEF: Kurdish Forces", "ITEF: Tribal Security Forces"]
+    s = sum(_amount(aid, "Iraq", 2015, p, "DOD-ITEF-FY2015") for p in parts)
+    assert round(s, 6) == _amount(aid, "Iraq", 2015, "ITEF (total)", "DOD-ITEF-FY2015") == 1618.0
+
+
+def test_iraq_seed_25_billion_fms_fmf_is_not_in_the_table(aid):
+    """Seed: 'From 2004 to 2014, U.S. FMS and FMF programs totaled nearly $25 billion'. Unverified:
+    State gives about $18.6B of mostly Iraqi-funded FMS (Aug 2015) and $1.6B of FMF since 2012.
+    FMS purchases are not U.S. assistance, so the kit keeps the figure out of assistance.csv; the
+    FMF grant rows it does hold for 2004-2014 are far smaller."""
+    fmf = aid[(aid.country == "Iraq") & (aid.program_group == "FMF") & aid.fiscal_year.between(2004, 2014)]
+    assert fmf.amount_usd_millions.sum() < 25000
+    assert not ((aid.country == "Iraq") & (aid.source_id == "SEED-CNAS-2015")).any()
+
+
+# --- Lebanon -----------------------------------------------------------------------------------
+
+def test_lebanon_1206_seed_figures_and_gao_ceiling(aid, sources):
+    """Seed: Section 1206 'from $10.5 million in 2006 to $30 million in 2007' (secondary; no primary
+    source retrieved). GAO-13-289: security assistance allocations 'about $28 million in 2006', so
+    the seed's 2006 1206 figure must fit under it."""
+    assert _amount(aid, "Lebanon", 2006, "1206", "SEED-CNAS-2015") == 10.5
+    assert _amount(aid, "Lebanon", 2007, "1206", "SEED-CNAS-2015") == 30.0
+    assert sources.set_index("source_id").loc["SEED-CNAS-2015", "tier"] == "secondary"
+    gao = _amount(aid, "Lebanon", 2006, "security assistance (all programs)", "GAO-13-289")
+    assert gao == 28.0 and 10.5 <= gao
+
+
+# --- Coverage bar ------------------------------------------------------------------------------
+
+def test_every_country_has_fae_totals_2000_2020(aid):
+    """ForeignAssistance.gov obligations for every FY2000-FY2020; disbursements from FY2001
+    (the file has no FY2000 disbursements for these countries)."""
+    fae = aid[(aid.source_id == "FAE-COUNTRY") & aid.amount_usd_millions.notna()]
+    for c in COUNTRIES:
+        ob = set(fae[(fae.country == c) & (fae.basis == "obligation")].fiscal_year)
+        di = set(fae[(fae.country == c) & (fae.basis == "disbursement")].fiscal_year)
+        assert set(range(2000, 2021)) <= ob, c
+        assert set(range(2001, 2021)) <= di, c
+
+
+def _security_program_years(aid, country):
+    r = aid[(aid.country == country) & (aid.category == "security") & (aid.row_type == "program")
+            & aid.amount_usd_millions.notna() & aid.fiscal_year.between(2000, 2020)]
+    return set(r.fiscal_year)
+
+
+@pytest.mark.parametrize("country", [c for c in COUNTRIES if c != "Bahrain"])
+def test_security_program_rows_in_at_least_8_years(aid, country):
+    assert len(_security_program_years(aid, country)) >= 8
+
+
+def test_bahrain_security_coverage_known_shortfall(aid):
+    """Bahrain has program-level security figures (FMF, IMET) for 7 fiscal years of 2000-2020; with
+    the printed 'military aid' totals (FY2002 supplemental, FY2004 request) it has 9. The CRS
+    95-1013 aid table could not be reached. Raise the bar here when more years are sourced."""
+    assert len(_security_program_years(aid, "Bahrain")) >= 7
+    sec = aid[(aid.country == "Bahrain") & (aid.category == "security") & aid.amount_usd_millions.notna()
+              & aid.fiscal_year.between(2000, 2020)]
+    assert sec.fiscal_year.nunique() >= 8
+
+
+def test_colombia_by_program_fy2000_to_fy2011(aid):
+    for fy in range(2000, 2012):
+        groups = set(aid[(aid.country == "Colombia") & (aid.fiscal_year == fy) & (aid.row_type == "program")
+                         & aid.amount_usd_millions.notna()].program_group)
+        assert {"FMF", "IMET", "INCLE"} <= groups, fy
+
+
+def test_pakistan_by_program_fy2008_to_fy2018(aid):
+    """FY2008-FY2018 from the CRS tables; FY2002-FY2007 exist only as a multi-year column (gap)."""
+    for fy in range(2008, 2019):
+        r = aid[(aid.country == "Pakistan") & (aid.fiscal_year == fy) & (aid.row_type == "program")]
+        assert {"FMF", "IMET", "INCLE", "NADR"} <= set(r.program_group), fy
+
+
+def test_coverage_matrix_matches_table(aid):
+    from casekit.coverage import coverage_matrix
+    m = coverage_matrix(aid)
+    assert m.loc[("Egypt", "FMF"), 2012] == "A"
+    assert m.loc[("Pakistan", "FMF"), 2000] == "N"
+    assert m.loc[("Pakistan", "PCF/PCCF"), 2014] == "N"  # CRS prints a dash
+    assert m.loc[("Iraq", "ITEF/CTEF"), 2018] == "R"
+
+
+# --- Integrity ---------------------------------------------------------------------------------
+
+def test_every_source_id_resolves(aid, sources):
+    ids = set(sources.source_id)
+    assert set(aid.source_id) <= ids
+    assert set(_load("deflator").source_id) <= ids
+    assert sources.source_id.is_unique
+
+
+def test_no_zero_where_a_dash_was_printed(aid):
+    dash = aid[aid.value_status == "dash"]
+    assert len(dash) > 0 and dash.amount_usd_millions.isna().all()
+    zeros = aid[aid.amount_usd_millions == 0]
+    assert (zeros.value_status == "reported").all()
+    assert not zeros.note.fillna("").str.contains("'—'|'C' in the stored text").any()
+    # CRS 2019 Pakistan table prints '—' for PCF/PCCF in FY2014-FY2018
+    pcf = aid[(aid.country == "Pakistan") & (aid.program == "PCF/PCCF") & (aid.source_id == "CRS-PAK-2019-03")
+              & aid.fiscal_year.between(2014, 2018)]
+    assert len(pcf) == 5 and (pcf.value_status == "dash").all()
+
+
+def test_empty_amount_iff_not_reported(aid):
+    assert (aid.amount_usd_millions.isna() == (aid.value_status != "reported")).all()
+
+
+def test_one_chart_row_per_group(aid):
+    c = aid[aid.chart]
+    assert not c.duplicated(["country", "fiscal_year", "program_group", "row_type"]).any()
+    assert (c.scope.isin(["full_year", "range_statement"])).all()
+    fae = c[c.program_group == "all_accounts"]
+    assert (fae.source_id == "FAE-COUNTRY").all() and (fae.basis == "obligation").all()
+
+
+# --- Deflator ----------------------------------------------------------------------------------
+
+def test_cpi_u_published_values():
+    """BLS CPI-U annual averages (CUUR0000SA0, 1982-84=100): 1990 130.7, 2000 172.2, 2010 218.056,
+    2020 258.811 (BLS tables). The annual average fell in 2009 (214.537 after 215.303 in 2008)."""
+    d = _load("deflator")
+    s = d[d.series == "CPI-U"].set_index("year").index_value.astype(float)
+    s.index = s.index.astype(int)
+    assert list(s.index) == list(range(1990, 2025))
+    assert (s[1990], s[2000], s[2010], s[2020]) == (130.7, 172.2, 218.056, 258.811)
+    falls = [y for y in s.index[1:] if s[y] < s[y - 1]]
+    assert falls == [2009]
