@@ -428,23 +428,29 @@ class Assessment:
                           dict(self.weights))
 
     def sensitivity(self, step: float = 0.1) -> dict:
-        """Change in score when each factor moves ``step`` up and down from its current value.
+        """How far each factor can move the score from the current settings.
 
-        Returns {factor: {"up": delta, "down": delta, "swing": largest absolute change}} (moves are
-        clipped to 0..1, so a factor already at a bound can only move one way).
+        Returns {factor: {"up", "down", "to_best", "to_worst", "room"}}: ``up``/``down`` are the score
+        changes when the factor moves ``step`` up or down (clipped to 0..1); ``to_best``/``to_worst``
+        are the changes when it moves to its most / least favourable bound; ``room`` is the larger
+        of ``|to_best|`` and ``|to_worst|``.
         """
         out = {}
         for f in FACTORS:
             x = self.factors[f]
+            best, worst = (1.0, 0.0) if DIRECTIONS[f] > 0 else (0.0, 1.0)
             up = self.with_factors(**{f: min(1.0, x + step)}).score - self.score
             down = self.with_factors(**{f: max(0.0, x - step)}).score - self.score
-            out[f] = {"up": up, "down": down, "swing": max(abs(up), abs(down))}
+            to_best = self.with_factors(**{f: best}).score - self.score
+            to_worst = self.with_factors(**{f: worst}).score - self.score
+            out[f] = {"up": up, "down": down, "to_best": to_best, "to_worst": to_worst,
+                      "room": max(abs(to_best), abs(to_worst))}
         return out
 
-    def most_sensitive(self, step: float = 0.1) -> str:
-        """The factor whose move of ``step`` (either way, within 0..1) changes the score most."""
-        sens = self.sensitivity(step)
-        return max(FACTORS, key=lambda f: (sens[f]["swing"], -FACTORS.index(f)))
+    def most_sensitive(self) -> str:
+        """The factor that can move the score furthest (either way) from the current settings."""
+        sens = self.sensitivity()
+        return max(FACTORS, key=lambda f: (round(sens[f]["room"], 12), -FACTORS.index(f)))
 
     def level(self) -> str:
         if self.score < 0.35:
@@ -453,33 +459,39 @@ class Assessment:
             return "moderate"
         return "high"
 
+    def _push(self, f: str) -> float:
+        return self.factors[f] if DIRECTIONS[f] > 0 else 1.0 - self.factors[f]
+
+    def _phrase(self, f: str) -> str:
+        x = self.factors[f]
+        return f"{'high' if x >= 0.5 else 'low'} {LABELS[f]} ({x:.2f})"
+
     def explain(self) -> str:
         """A plain-language paragraph: score, what drives it, what holds it back, data caveats."""
-        ranked = sorted(FACTORS, key=lambda f: self.contributions[f], reverse=True)
-        helps = [f for f in ranked if (self.factors[f] if DIRECTIONS[f] > 0 else 1 - self.factors[f]) >= 0.5]
-        hurts = [f for f in FACTORS if (self.factors[f] if DIRECTIONS[f] > 0 else 1 - self.factors[f]) < 0.5]
-        hurts = sorted(hurts, key=lambda f: WEIGHTS[f] * (self.factors[f] if DIRECTIONS[f] < 0 else 1 - self.factors[f]),
-                       reverse=True)
+        helps = sorted((f for f in FACTORS if self._push(f) >= 0.5),
+                       key=lambda f: self.weights[f] * self._push(f), reverse=True)
+        hurts = sorted((f for f in FACTORS if self._push(f) < 0.5),
+                       key=lambda f: self.weights[f] * (1 - self._push(f)), reverse=True)
         parts = [
             f"{self.country}, {self.year}: leverage score {self.score:.2f} on a 0-1 scale ({self.level()})."
         ]
         if helps:
-            parts.append("Working for U.S. leverage: " + ", ".join(
-                f"{LABELS[f]} ({self.factors[f]:.2f})" for f in helps[:3]) + ".")
+            parts.append("Working for U.S. leverage: " + ", ".join(self._phrase(f) for f in helps[:3]) + ".")
         if hurts:
-            parts.append("Working against it: " + ", ".join(
-                f"{LABELS[f]} ({self.factors[f]:.2f})" for f in hurts[:3]) + ".")
+            parts.append("Working against it: " + ", ".join(self._phrase(f) for f in hurts[:3]) + ".")
         top = self.most_sensitive()
         sens = self.sensitivity()[top]
         parts.append(
-            f"From these settings the score moves most when {LABELS[top]} changes "
-            f"(a 0.1 move shifts it by up to {sens['swing']:.3f})."
+            f"From these settings, {LABELS[top]} has the most room to move the score: at its most "
+            f"favourable value the score would change by {sens['to_best']:+.2f}, at its least favourable "
+            f"by {sens['to_worst']:+.2f}."
         )
         for f in DATA_FACTORS:
+            label = LABELS[f][0].upper() + LABELS[f][1:]
             if f in self.overridden:
-                parts.append(f"{LABELS[f].capitalize()} was set by hand to {self.factors[f]:.2f}.")
+                parts.append(f"{label} was set by hand to {self.factors[f]:.2f}.")
             elif f in self.notes:
-                parts.append(f"{LABELS[f].capitalize()}: {self.notes[f]}.")
+                parts.append(f"{label}: {self.notes[f]}.")
         judged = [f for f in JUDGMENT_FACTORS if f in self.overridden]
         if judged:
             parts.append("Set by hand: " + ", ".join(f"{LABELS[f]} = {self.factors[f]:.2f}" for f in judged) + ".")

@@ -191,6 +191,17 @@ class _Lab:
 class LeverageLab(_Lab):
     """Explore the leverage score for one country: sliders for the seven factors, reset, readout."""
 
+    #: chart labels say what each bar measures: the factor's push toward leverage
+    CHART_LABELS = {
+        "dependence": "dependence on U.S. aid",
+        "outside_options": "few outside options",
+        "alignment": "alignment with the ask",
+        "us_dependence": "little U.S. need of partner",
+        "lock_in": "little lock-in",
+        "credibility": "U.S. credibility",
+        "regime_cost": "low cost to the regime",
+    }
+
     def __init__(self, country: str, year: int | None = None):
         self.base = lev.assess(country, year)
         self.country = self.base.country
@@ -206,7 +217,7 @@ class LeverageLab(_Lab):
             direction = "raises" if lev.DIRECTIONS[f] > 0 else "lowers"
             source = "data" if f in lev.DATA_FACTORS else "case judgment"
             self.sliders[f] = _slider(
-                lev.LABELS[f], round(self.base.factors[f], 2), 0.0, 1.0, 0.01,
+                lev.LABELS[f], self.base.factors[f], 0.0, 1.0, 0.01,
                 tooltip=f"{direction} leverage; default from {source}",
             )
             self.sliders[f].observe(self._on_change, names="value")
@@ -234,15 +245,15 @@ class LeverageLab(_Lab):
     def _build_figure(self):
         self._canvas = _Canvas()
         fig = self._canvas.fig
-        ax = fig.add_axes([0.40, 0.13, 0.56, 0.58])
-        gauge = fig.add_axes([0.40, 0.80, 0.56, 0.07])
+        ax = fig.add_axes([0.38, 0.14, 0.58, 0.58])
+        gauge = fig.add_axes([0.38, 0.80, 0.58, 0.07])
         n = len(lev.FACTORS)
         rows = list(range(n))[::-1]
         weights = [lev.WEIGHTS[f] for f in lev.FACTORS]
         ax.barh(rows, weights, color="none", edgecolor=GREY, linewidth=1.0, height=0.7)
         colours = [BLUE if lev.DIRECTIONS[f] > 0 else ORANGE for f in lev.FACTORS]
         self._bars = ax.barh(rows, [0.0] * n, color=colours, height=0.7)
-        ax.set_yticks(rows, [lev.LABELS[f] for f in lev.FACTORS], fontsize=FONT)
+        ax.set_yticks(rows, [self.CHART_LABELS[f] for f in lev.FACTORS], fontsize=FONT)
         ax.set_xlim(0, max(weights) * 1.05)
         ax.set_xlabel("points added to the score (outline = most possible)", fontsize=FONT)
         ax.tick_params(axis="x", labelsize=FONT)
@@ -277,7 +288,9 @@ class LeverageLab(_Lab):
         self._title.set_text(f"{self.country} {self.year}: leverage {a.score:.2f} ({a.level()})")
         top = max(lev.FACTORS, key=lambda f: a.contributions[f])
         self.alt = (
-            f"Horizontal bar chart of the seven leverage factors for {self.country} in {self.year}. "
+            f"Horizontal bar chart of the points each of the seven leverage factors adds to the score for "
+            f"{self.country} in {self.year} (blue: factors that raise leverage; orange: factors that lower it, "
+            f"drawn as how little of them there is). "
             f"Score {a.score:.2f} of 1 ({a.level()}). Largest contribution: {lev.LABELS[top]} "
             f"({a.contributions[top]:.0%} of the score). "
             + "; ".join(f"{lev.LABELS[f]} {a.factors[f]:.2f}" for f in lev.FACTORS) + "."
@@ -301,7 +314,7 @@ class LeverageLab(_Lab):
 
     def reset(self):
         """Put every slider back to the case defaults (data and judgments)."""
-        self.set(**{f: round(self.base.factors[f], 2) for f in lev.FACTORS})
+        self.set(**dict(self.base.factors))
 
     def reveal(self) -> str:
         if self.prediction is None:

@@ -189,9 +189,20 @@ def test_missing_year_uses_nearest_and_says_so():
 def test_sensitivity_respects_bounds_and_direction():
     a = lev.assess("Lebanon", 2019)
     sens = a.sensitivity(0.1)
-    for f in lev.RAISES if hasattr(lev, "RAISES") else RAISES:
+    for f in RAISES:
         assert sens[f]["up"] >= -EPS and sens[f]["down"] <= EPS
     for f in LOWERS:
         assert sens[f]["up"] <= EPS and sens[f]["down"] >= -EPS
+    for f in lev.FACTORS:
+        assert sens[f]["to_best"] >= -EPS and sens[f]["to_worst"] <= EPS
     full = a.with_factors(**{f: 1.0 for f in lev.FACTORS})
     assert full.sensitivity(0.1)["alignment"]["up"] == pytest.approx(0.0)
+
+
+def test_most_sensitive_is_the_factor_with_most_room():
+    # all factors at their least favourable value except alignment, set half-way: alignment can move
+    # the score 0.10 either way, while regime cost (weight 0.20, at its worst) can move it 0.20.
+    worst = {f: (0.0 if lev.DIRECTIONS[f] > 0 else 1.0) for f in lev.FACTORS}
+    a = lev.assess("Egypt", 2013, **{**worst, "alignment": 0.5})
+    assert a.most_sensitive() == "regime_cost"
+    assert a.sensitivity()["regime_cost"]["to_best"] == pytest.approx(0.20)
