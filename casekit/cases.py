@@ -53,6 +53,8 @@ __all__ = [
     "render_section",
     "references",
     "show_section",
+    "render_front_matter",
+    "episode_text",
     "discussion_questions",
     "episode_headings",
     "word_count",
@@ -812,6 +814,38 @@ def render(case: Case, with_front_matter: bool = True, with_references: bool = T
     if with_references:
         parts.append(references(case, cited))
     return "\n\n".join(parts)
+
+
+def render_front_matter(case: Case) -> str:
+    """Title, timings, learning objectives, pre-reading and glossary as Markdown."""
+    sources = sources_table()
+    labels = _all_labels(case, sources)
+    return _front_matter_md(case, sources, labels, [])
+
+
+_STOP_RE = re.compile(r"^\*(Response|Outcome)\.\*", re.M)
+
+
+def episode_text(case: Case, episode_id: str, before_outcome: bool = False) -> str:
+    """One episode's ``###`` subsection, rendered; ``before_outcome`` stops at *Response.*/*Outcome.*.
+
+    Notebooks use ``before_outcome=True`` so that learners predict from the trigger and the demand
+    before reading what happened.
+    """
+    text = case.sections.get("Conditionality episodes", "")
+    m = re.search(rf"^###[ \t]+(.+?)[ \t]*\{{#{re.escape(episode_id)}\}}[ \t]*$", text, re.M)
+    if not m:
+        raise CaseError(f"{case.where()}: no episode heading {{#{episode_id}}}")
+    nxt = re.search(r"^###?[ \t]", text[m.end():], re.M)
+    chunk = text[m.end(): m.end() + nxt.start()] if nxt else text[m.end():]
+    if before_outcome:
+        stop = _STOP_RE.search(chunk)
+        if stop:
+            chunk = chunk[: stop.start()]
+    sources = sources_table()
+    labels = _all_labels(case, sources)
+    body = _render_text(chunk.strip("\n"), labels, sources, [], case)
+    return f"### {m.group(1).strip()}\n\n{body}\n"
 
 
 def show_section(case: Case, heading: str):

@@ -69,9 +69,10 @@ us_dependence, outside options or lock-in never raise it.
 Uncertainty band
 ----------------
 ``band`` is the lowest and highest margin over a deterministic grid of the judgment inputs (each at
-its low, default and high value: 3**7 = 2187 points). The margin is monotonic in every judgment input
-except ``aid_value`` (where it is piecewise linear), so the grid gives the exact range for all other
-inputs. No random numbers are used.
+its low, default and high value: 3**7 = 2187 points). With the other inputs fixed, the margin is
+monotonic in each judgment input on its own (it is linear in ``aid_value``, whose direction depends on
+the other inputs), so its extremes over the ranges lie at corners of the box, which the grid contains:
+the band is exact, not a sample. No random numbers are used.
 
 Scoring history (PIIE-style)
 ----------------------------
@@ -205,6 +206,12 @@ def margin(levers: dict, judgments: dict) -> float:
     return float(terms(levers, judgments)["margin"])
 
 
+def outcomes_between(low: float, high: float) -> tuple:
+    """The outcomes whose margin zones overlap the interval low..high (e.g. an uncertainty band)."""
+    zones = {"defy": (-math.inf, -PARTIAL_BAND), "partial": (-PARTIAL_BAND, 0.0), "comply": (0.0, math.inf)}
+    return tuple(o for o in OUTCOMES if zones[o][0] <= high and low <= zones[o][1])
+
+
 def classify(m: float) -> str:
     if m >= 0:
         return "comply"
@@ -288,6 +295,8 @@ def _check_lever(name, value):
             raise ValueError(f"{name} must be a number between {spec[1]} and {spec[2]}, got {value!r}") from None
         if math.isnan(v) or v < spec[1] or v > spec[2]:
             raise ValueError(f"{name} must be between {spec[1]} and {spec[2]}, got {value!r}")
+        if name == "duration_months" and v.is_integer():
+            return int(v)
         return v
     if spec[0] == "choice":
         if value not in spec[1]:

@@ -464,7 +464,8 @@ class Assessment:
 
     def _phrase(self, f: str) -> str:
         x = self.factors[f]
-        return f"{'high' if x >= 0.5 else 'low'} {LABELS[f]} ({x:.2f})"
+        size = "high" if x >= 2 / 3 else ("low" if x <= 1 / 3 else "moderate")
+        return f"{size} {LABELS[f]} ({x:.2f})"
 
     def explain(self) -> str:
         """A plain-language paragraph: score, what drives it, what holds it back, data caveats."""

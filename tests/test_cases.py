@@ -451,3 +451,41 @@ def test_unknown_citation_key_is_an_error():
 def test_case_without_front_matter_is_rejected():
     with pytest.raises(cases.CaseError, match="front matter"):
         cases.parse("## Summary\n\ntext\n", slug="x")
+
+
+# ================================================================================================
+# casekit.charts: the tables printed under the charts
+
+
+def test_aid_chart_table_holds_crs_fy2012_fmf():
+    from casekit import charts
+
+    _, table = charts.aid_chart("Egypt", groups=("FMF",), with_total=False)
+    row = table[(table["program_group"] == "FMF") & (table["fiscal_year"] == 2012)]
+    assert list(row["nominal_usd_m"]) == [1300.0]  # CRS RL33003 (Feb 2013): "$1.3 billion"
+
+
+def test_supplier_chart_rows_add_to_one_hundred():
+    from casekit import charts
+
+    _, table = charts.supplier_chart("Egypt")
+    for _, row in table.iterrows():
+        assert abs(row.sum() - 100) < 0.5
+    # SIPRI fact sheets rank the United States Egypt's main supplier before 2010 (kit notes)
+    assert table.loc["1995-2009"].drop("others").idxmax() == "United States"
+
+
+def test_timeline_marks_the_october_2013_hold():
+    from casekit import charts
+
+    _, table = charts.timeline_chart("Egypt", start=2013, end=2013)
+    holds = table[(table["date"] == "2013-10-09") & (table["event_type"] == "hold")]
+    assert len(holds) >= 1
+
+
+def test_episode_text_before_outcome_hides_the_outcome():
+    case = cases.load("egypt")
+    text = cases.episode_text(case, "egypt-2013", before_outcome=True)
+    assert "Trigger." in text and "Outcome." not in text and "Response." not in text
+    full = cases.episode_text(case, "egypt-2013")
+    assert "Outcome." in full

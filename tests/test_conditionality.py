@@ -271,3 +271,20 @@ def test_brier_in_range_and_feedback_names_record(episode, predicted, conf):
 def test_bad_predictions_refused(predicted, conf):
     with pytest.raises(ValueError):
         cond.score_prediction("egypt-2013", predicted, conf)
+
+
+def test_outcomes_between_zones():
+    assert cond.outcomes_between(-1.0, -0.5) == ("defy",)
+    assert set(cond.outcomes_between(-0.3, -0.1)) == {"partial", "defy"}
+    assert set(cond.outcomes_between(-0.1, 0.2)) == {"partial", "comply"}
+    assert cond.outcomes_between(0.1, 0.3) == ("comply",)
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(sorted(EXPECTED_EPISODES)), st.lists(unit, min_size=len(cond.JUDGMENTS), max_size=len(cond.JUDGMENTS)))
+def test_band_covers_every_point_inside_the_ranges(episode, fractions):
+    ep = cond.get_episode(episode)
+    r = cond.simulate(episode)
+    point = {k: ep.ranges[k][0] + f * (ep.ranges[k][1] - ep.ranges[k][0]) for k, f in zip(cond.JUDGMENTS, fractions)}
+    m = cond.margin(ep.levers, point)
+    assert r.band[0] - 1e-9 <= m <= r.band[1] + 1e-9
