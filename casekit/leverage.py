@@ -72,6 +72,13 @@ Why these weights (justification)
   waivers because the U.S. needed the supply routes.
 These are teaching choices, not estimates: every weight and factor can be changed by the learner.
 
+Uncertainty
+-----------
+Each judgment in ``cases/<country>/judgments.yaml`` has a plausible ``low``..``high`` range.
+``Assessment.band()`` gives the lowest and highest score over those ranges (exact, because the score is
+monotonic in every factor). ``Assessment.sensitivity()`` shows how far each factor can move the score
+from the current settings, and ``most_sensitive()`` names the factor with the most room.
+
 Gaps in the data
 ----------------
 Where the year assessed has no value, the nearest year with data is used (ties go to the earlier
@@ -415,6 +422,7 @@ class Assessment:
     notes: dict = field(default_factory=dict)
     overridden: tuple = ()
     weights: dict = field(default_factory=lambda: dict(WEIGHTS))
+    ranges: dict = field(default_factory=dict)
 
     def with_factors(self, **changes) -> "Assessment":
         """A copy with some factor values replaced (same country, year and notes)."""
@@ -424,8 +432,22 @@ class Assessment:
         factors = {**self.factors, **{k: _check_unit(k, v) for k, v in changes.items()}}
         score, contributions = score_from_factors(factors, self.weights)
         overridden = tuple(sorted(set(self.overridden) | set(changes)))
+        ranges = {f: r for f, r in self.ranges.items() if f not in changes}
         return Assessment(self.country, self.year, factors, score, contributions, dict(self.notes), overridden,
-                          dict(self.weights))
+                          dict(self.weights), ranges)
+
+    def band(self) -> tuple:
+        """Lowest and highest score over the judgment ranges in the case file (others held fixed).
+
+        The score is monotonic in every factor, so the extremes sit at the ends of the ranges.
+        Factors set by hand have no range.
+        """
+        worst, best = {}, {}
+        for f, (lo, hi) in self.ranges.items():
+            worst[f], best[f] = (lo, hi) if DIRECTIONS[f] > 0 else (hi, lo)
+        low = score_from_factors({**self.factors, **worst}, self.weights)[0]
+        high = score_from_factors({**self.factors, **best}, self.weights)[0]
+        return (min(low, self.score), max(high, self.score))
 
     def sensitivity(self, step: float = 0.1) -> dict:
         """How far each factor can move the score from the current settings.
@@ -493,6 +515,12 @@ class Assessment:
                 parts.append(f"{label} was set by hand to {self.factors[f]:.2f}.")
             elif f in self.notes:
                 parts.append(f"{label}: {self.notes[f]}.")
+        if self.ranges:
+            low, high = self.band()
+            parts.append(
+                f"Over the plausible ranges of the case judgments ({', '.join(LABELS[f] for f in self.ranges)}) "
+                f"the score runs from {low:.2f} to {high:.2f}."
+            )
         judged = [f for f in JUDGMENT_FACTORS if f in self.overridden]
         if judged:
             parts.append("Set by hand: " + ", ".join(f"{LABELS[f]} = {self.factors[f]:.2f}" for f in judged) + ".")
@@ -540,4 +568,6 @@ def assess(country: str, year: int | None = None, **overrides) -> Assessment:
         factors[k] = float(v)
     factors = {f: factors[f] for f in FACTORS}
     score, contributions = score_from_factors(factors)
-    return Assessment(country, year, factors, score, contributions, notes, tuple(sorted(overrides)))
+    ranges = {f: (judgments[f]["low"], judgments[f]["high"]) for f in JUDGMENT_FACTORS if f not in overrides}
+    return Assessment(country, year, factors, score, contributions, notes, tuple(sorted(overrides)), dict(WEIGHTS),
+                      ranges)

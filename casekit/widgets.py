@@ -261,6 +261,7 @@ class LeverageLab(_Lab):
             ax.spines[side].set_visible(False)
         gauge.barh([0], [1.0], color="none", edgecolor=GREY, height=0.8)
         self._gauge = gauge.barh([0], [0.0], color=GREEN, height=0.8)[0]
+        (self._gauge_band,) = gauge.plot([0, 0], [0, 0], color=BLACK, linewidth=2.0, marker="|", markersize=12)
         gauge.set_xlim(0, 1)
         gauge.set_yticks([])
         gauge.tick_params(axis="x", labelsize=FONT)
@@ -268,7 +269,7 @@ class LeverageLab(_Lab):
             gauge.spines[side].set_visible(False)
         self._title = fig.text(0.02, 0.94, "", fontsize=TITLE_FONT, weight="bold")
         fig.text(0.02, 0.83, "score (0-1)", fontsize=FONT)
-        self._canvas.freeze(list(self._bars) + [self._gauge, self._title])
+        self._canvas.freeze(list(self._bars) + [self._gauge, self._gauge_band, self._title])
 
     # ---- state -------------------------------------------------------------------------------
     def values(self) -> dict:
@@ -279,19 +280,23 @@ class LeverageLab(_Lab):
             self.update()
 
     def update(self):
-        a = self.base.with_factors(**self.values())
+        changed = {f: v for f, v in self.values().items() if abs(v - self.base.factors[f]) > 1e-12}
+        a = self.base.with_factors(**changed)
         self.assessment = a
         for bar, f in zip(self._bars, lev.FACTORS):
             push = a.factors[f] if lev.DIRECTIONS[f] > 0 else 1 - a.factors[f]
             bar.set_width(lev.WEIGHTS[f] * push)
         self._gauge.set_width(a.score)
+        low, high = a.band()
+        self._gauge_band.set_data([low, high], [0, 0])
         self._title.set_text(f"{self.country} {self.year}: leverage {a.score:.2f} ({a.level()})")
         top = max(lev.FACTORS, key=lambda f: a.contributions[f])
         self.alt = (
             f"Horizontal bar chart of the points each of the seven leverage factors adds to the score for "
             f"{self.country} in {self.year} (blue: factors that raise leverage; orange: factors that lower it, "
             f"drawn as how little of them there is). "
-            f"Score {a.score:.2f} of 1 ({a.level()}). Largest contribution: {lev.LABELS[top]} "
+            f"Score {a.score:.2f} of 1 ({a.level()}); black line: range {low:.2f} to {high:.2f} over the case's "
+            f"judgment ranges. Largest contribution: {lev.LABELS[top]} "
             f"({a.contributions[top]:.0%} of the score). "
             + "; ".join(f"{lev.LABELS[f]} {a.factors[f]:.2f}" for f in lev.FACTORS) + "."
         )
@@ -422,8 +427,10 @@ class ConditionalityLab(_Lab):
         ax.axvspan(-cond.PARTIAL_BAND, 0, color=YELLOW, alpha=0.18, linewidth=0)
         ax.axvspan(0, hi, color=GREEN, alpha=0.10, linewidth=0)
         ax.axvline(0, color=BLACK, linewidth=1.0)
-        for x, label in ((lo + 0.05, "defy"), (-cond.PARTIAL_BAND + 0.01, "partial"), (0.12, "comply")):
-            ax.text(x, n - 0.35, label, fontsize=FONT, va="bottom")
+        for x, label, align in ((lo + 0.04, "defy", "left"), (-cond.PARTIAL_BAND / 2, "partial", "center"),
+                                (hi - 0.04, "comply", "right")):
+            ax.text(x, n - 0.35, label, fontsize=FONT, va="bottom", ha=align,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
         self._bars = ax.barh(rows, [0.0] * n, color=GREY, height=0.6)
         (self._band,) = ax.plot([0, 0], [rows[-1], rows[-1]], color=BLACK, linewidth=2.5, marker="|",
                                 markersize=14)

@@ -206,3 +206,16 @@ def test_most_sensitive_is_the_factor_with_most_room():
     a = lev.assess("Egypt", 2013, **{**worst, "alignment": 0.5})
     assert a.most_sensitive() == "regime_cost"
     assert a.sensitivity()["regime_cost"]["to_best"] == pytest.approx(0.20)
+
+
+@pytest.mark.parametrize("country", lev.COUNTRIES)
+def test_band_brackets_score_and_matches_judgment_extremes(country):
+    a = lev.assess(country)
+    low, high = a.band()
+    assert low <= a.score <= high
+    j = lev.load_judgments(country)
+    # most pessimistic judgments: lowest alignment, highest U.S. dependence and regime cost
+    pess = lev.assess(country, alignment=j["alignment"]["low"], us_dependence=j["us_dependence"]["high"],
+                      regime_cost=j["regime_cost"]["high"])
+    assert pess.score == pytest.approx(low)
+    assert pess.band() == pytest.approx((pess.score, pess.score))

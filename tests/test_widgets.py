@@ -47,6 +47,8 @@ def test_slider_changes_model_readout_and_image(lab):
     assert lab.readout.value != before_text
     assert lab.image.value != before_png
     assert "alignment" in lab.readout.value and "set by hand" in lab.readout.value.lower()
+    # only the factor that was moved is reported as set by hand; data factors keep their data notes
+    assert "Dependence on U.S. aid was set by hand" not in lab.readout.value
 
 
 def test_factor_directions_through_the_widget(lab):
