@@ -36,7 +36,7 @@ Levers (the policy choices a learner can change):
 Equation
 --------
 From the compact synthesis in the design notes (after Ladwig 2016, Svensson 2003, Powell 2019,
-Tankel & Dalton on positive conditionality)::
+Bapat 2011, and Tankel & Dalton 2017 on positive conditionality)::
 
     A = aid_value * share_withheld * ITEM_FACTOR[withheld_item] * (0.5 + 0.5 * min(duration_months, 24) / 24)
     k = resolve * (1 - 0.5 * us_dependence) * (0.75 if waiver else 1) * (1.15 if public else 1), capped at 1
@@ -66,6 +66,20 @@ Directions of effect guaranteed by the equation: more monitoring never lowers th
 waiver never raises it; more reward credibility, resolve or gain never lower it; more cost,
 us_dependence, outside options or lock-in never raise it.
 
+Defaults
+--------
+Each episode's lever values at the decision point and its judgment defaults and ranges, every one
+with a written justification, live in ``cases/episodes.yaml``. The constants above are module-level
+names (``ITEM_FACTOR``, ``DURATION_CAP``, ``DEP_PENALTY``, ``WAIVER_FACTOR``, ``PUBLIC_K``,
+``PUBLIC_COST``, ``PARTIAL_BAND``) so a seminar can change them and see what follows.
+
+Scoring a learner's prediction
+------------------------------
+``score_prediction(episode, outcome, confidence)`` spreads the learner's confidence over the three
+outcomes (the rest split evenly) and returns the Brier score against the recorded outcome (0 is
+perfect, 2 the worst), with feedback text that names the record, the model's verdict and the
+success score.
+
 Uncertainty band
 ----------------
 ``band`` is the lowest and highest margin over a deterministic grid of the judgment inputs (each at
@@ -86,11 +100,13 @@ It shows directions, thresholds and sensitivity. It cannot give empirical probab
 fitted to outcomes, and its inputs are judgments that learners must justify with cited evidence. The
 recorded outcomes of episodes are themselves contested (e.g. Iraq 2014, Colombia), and many other
 forces act on a partner at the same time as a hold.
+
+Source ids (data/sources.csv): SEED-CNAS-2015, LADWIG-2016, SVENSSON-2003, POWELL-2019, BAPAT-2011,
+TANKEL-DALTON-2017, HSEO-2007.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -109,6 +125,7 @@ __all__ = [
     "EpisodeDataError",
     "episodes",
     "get_episode",
+    "check_events",
     "margin",
     "simulate",
     "score_prediction",
@@ -158,7 +175,8 @@ JUDGMENT_LABELS = {
 }
 
 EPISODES_FILE = paths.CASES / "episodes.yaml"
-SOURCE_IDS = ("SEED-CNAS-2015", "LADWIG-2016", "SVENSSON-2003", "POWELL-2019", "BAPAT-2011", "HSEO-2007")
+SOURCE_IDS = ("SEED-CNAS-2015", "LADWIG-2016", "SVENSSON-2003", "POWELL-2019", "BAPAT-2011", "TANKEL-DALTON-2017",
+              "HSEO-2007")
 
 
 class EpisodeDataError(LookupError):
@@ -371,11 +389,14 @@ _CACHE: dict = {}
 
 
 def _all() -> dict:
-    raw = _load_raw()
-    key = repr(sorted(raw.items(), key=lambda kv: kv[0]))
+    if not EPISODES_FILE.exists():
+        raise EpisodeDataError("cases/episodes.yaml is missing")
+    stat = EPISODES_FILE.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
     if _CACHE.get("key") != key:
-        _CACHE["key"] = key
+        raw = _load_raw()
         _CACHE["episodes"] = {eid: _parse(eid, r) for eid, r in raw.items()}
+        _CACHE["key"] = key
     return _CACHE["episodes"]
 
 
@@ -391,6 +412,23 @@ def get_episode(episode) -> Episode:
     if episode not in eps:
         raise EpisodeDataError(f"unknown episode {episode!r}; episodes are: {', '.join(eps)}")
     return eps[episode]
+
+
+def check_events() -> dict:
+    """Check every episode against data/events.csv; return {episode: number of events}.
+
+    Raises EpisodeDataError naming every episode whose events are missing or whose event_ids do not
+    resolve, so a broken link between the two files fails loudly rather than showing an empty timeline.
+    """
+    problems, counts = [], {}
+    for eid in episodes():
+        try:
+            counts[eid] = len(get_episode(eid).events())
+        except EpisodeDataError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise EpisodeDataError("; ".join(problems))
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------

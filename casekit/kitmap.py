@@ -34,6 +34,8 @@ ITEMS = (
     Item("case", "Bahrain", "notebooks/13_bahrain.ipynb", "a fleet headquarters, the 2011 crackdown and conditions that did not last"),
     Item("case", "Lebanon", "notebooks/14_lebanon.ipynb", "building a national army beside Hezbollah; holds in 2010 and 2019"),
     Item("case", "Colombia", "notebooks/15_colombia.ipynb", "Plan Colombia, human-rights certification and the limits of a model"),
+    Item("exercise", "Ten episodes", "exercises/01_ten_episodes.ipynb", "predict ten conditionality episodes, then score yourself against the record"),
+    Item("exercise", "Who has leverage?", "exercises/02_who_has_leverage.ipynb", "rank the six partners, then argue with the leverage model"),
 )
 
 

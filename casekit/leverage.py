@@ -20,17 +20,20 @@ dependence       raises     U.S. security assistance (incl. reimbursements such 
                             (0.5) and capped at 1: aid worth half the defence budget
                             or more counts as maximal dependence.
 outside_options  lowers     non-U.S. share of the partner's arms imports (SIPRI TIV)    data
-                            over the ``WINDOW`` (5) years ending in the year assessed.
+                            over the ``WINDOW`` (5) years ending in the year assessed
+                            (or the nearest 5-year window with deliveries).
 alignment        raises     how far the partner already wants what the U.S. asks for   judgment
                             (shared threat perception, Rand & Tankel Challenge 4).
 us_dependence    lowers     how much the U.S. needs the partner (basing, transit,       judgment
                             mediation): the "reverse leverage" of the Pakistan GLOC
                             and Egypt anti-ISIS examples.
 lock_in          lowers     how steady and expected the aid is: ``1 - CV`` of the       data
-                            annual security-assistance series over the ``WINDOW``
-                            fiscal years with data ending in the year assessed (CV =
-                            population standard deviation / mean), clipped to 0..1.
-                            Steady aid becomes an entitlement (Challenge 6).
+                            annual security-assistance series (CV = population
+                            standard deviation / mean), clipped to 0..1, over the
+                            fiscal years with data in the ``WINDOW`` (5) years ending
+                            in the year assessed; if fewer than 3 such years have
+                            data, over the 5 years with data nearest to it. Steady
+                            aid becomes an entitlement (Challenge 6).
 credibility      raises     the record of U.S. follow-through: ``(E + 1) / (E + B +     data
                             2)`` where E counts enforced measures (events of type
                             ``reprogram``, ``suspension``, ``sanctions``) and B counts

@@ -32,7 +32,6 @@ import html
 import io
 
 import ipywidgets as widgets
-import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as _PILImage
