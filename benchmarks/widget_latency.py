@@ -57,13 +57,18 @@ def _values(n):
     return [0.05 + 0.9 * ((i * 37) % 100) / 99 for i in range(n)]
 
 
-def time_slider(slider, image, n, warmup=10):
-    for v in _values(warmup):
+def _year_ranges(n):
+    # alternate start years of the explorer's fiscal-year range slider (end fixed at 2020)
+    return [(1995 + (i * 7) % 20, 2020) for i in range(n)]
+
+
+def time_slider(slider, image, n, warmup=10, values=_values):
+    for v in values(warmup):
         slider.value = v
     times = []
-    for v in _values(n):
+    for v in values(n):
         if slider.value == v:
-            v = min(slider.max, v + slider.step)
+            v = min(slider.max, v + slider.step) if not isinstance(v, tuple) else (v[0] + 1, v[1])
         before = image.value
         t0 = time.perf_counter()
         slider.value = v
@@ -131,14 +136,17 @@ def baseline(n, warmup=10):
 
 
 def run(n=200):
+    from casekit.explorer import DataExplorer
     from casekit.widgets import ConditionalityLab, LeverageLab
 
+    explorer = DataExplorer("Pakistan")
     lev_lab = LeverageLab("Egypt", 2013)
     cond_lab = ConditionalityLab("egypt-2013")
     results = {
         "widgets": {
             "LeverageLab": _summary(time_slider(lev_lab.sliders["alignment"], lev_lab.image, n)),
             "ConditionalityLab": _summary(time_slider(cond_lab.controls["monitoring"], cond_lab.image, n)),
+            "DataExplorer": _summary(time_slider(explorer.years, explorer.image, n, values=_year_ranges)),
         },
         "baseline": _summary(baseline(n)),
     }

@@ -304,6 +304,19 @@ def load(name: str, data_dir=None) -> pd.DataFrame:
     return df
 
 
+def fingerprint(data_dir=None) -> tuple:
+    """A cheap key that changes whenever any table file changes (size and modification time).
+
+    Query caches (e.g. the data explorer's) include it, so an edited table is never served stale.
+    """
+    ddir = _data_dir(data_dir)
+    key = []
+    for path in sorted(ddir.glob("*.csv")) + sorted((ddir / "schemas").glob("*.json")):
+        st = path.stat()
+        key.append((path.name, st.st_size, st.st_mtime_ns))
+    return tuple(key)
+
+
 def validate_all(data_dir=None) -> dict[str, int]:
     """Validate every table in the package; return {table: row count}. Raises DataError."""
     ddir = _data_dir(data_dir)

@@ -8,16 +8,13 @@ the bars. A year with no data is drawn as a grey "no data" mark on the axis — 
 
 from __future__ import annotations
 
-import io
+from functools import lru_cache
 
-import matplotlib
+import matplotlib.ticker
+import pandas as pd
 
-matplotlib.use("Agg")  # the explorer renders to PNG itself; no GUI backend needed
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from . import data, style  # noqa: E402
+from . import data, style
+from .figures import PersistentFigure
 
 ALL_SECURITY = "All security programs"
 ALL_ACCOUNTS = "All accounts (ForeignAssistance.gov obligations)"
@@ -35,12 +32,24 @@ def group_options(country: str, data_dir=None) -> list[str]:
 def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020, data_dir=None) -> pd.DataFrame:
     """One row per fiscal year start..end: ``amount`` ($ millions; NaN = no data) and ``source_ids``.
 
+    See :func:`_series` for the definitions; results are cached per data folder and file contents.
+    """
+    if start > end:
+        raise ValueError(f"start year {start} is after end year {end}")
+    key = data.fingerprint(data_dir)
+    lo, hi = min(start, YEAR_MIN), max(end, YEAR_MAX)  # cache the widest range, then slice
+    full = _series(country, group, dollars, lo, hi, None if data_dir is None else str(data_dir), key)
+    return full[full["fiscal_year"].between(start, end)].reset_index(drop=True)
+
+
+@lru_cache(maxsize=256)
+def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.DataFrame:
+    """The query behind :func:`series` (cached). Definitions:
+
     ``group`` is a program group, :data:`ALL_SECURITY` (printed security subtotal where the data have
     one, else the sum of security program rows: a floor where coverage is partial) or
     :data:`ALL_ACCOUNTS` (ForeignAssistance.gov all-account obligations).
     """
-    if start > end:
-        raise ValueError(f"start year {start} is after end year {end}")
     rows = data.assistance(country, data_dir=data_dir)
     if group == ALL_SECURITY:
         amounts = data.security_assistance_series(country, data_dir=data_dir)
@@ -132,7 +141,9 @@ class DataExplorer:
     # figure -----------------------------------------------------------------------------------
     def _build_figure(self):
         style.apply()
-        self.fig, self.ax = plt.subplots(figsize=(7.2, 3.6))
+        self._canvas = PersistentFigure(figsize=(7.2, 4.0), dpi=100)
+        self.fig = self._canvas.fig
+        self.ax = self.fig.add_subplot()
         xs = list(range(YEAR_MIN, YEAR_MAX + 1))
         self.bars = self.ax.bar(xs, [0] * len(xs), color=style.OKABE_ITO[0], width=0.8)
         (self.gap_marks,) = self.ax.plot([], [], linestyle="none", marker="x", color="#666666",
@@ -140,15 +151,11 @@ class DataExplorer:
         (self.none_marks,) = self.ax.plot([], [], linestyle="none", marker="o", markerfacecolor="none",
                                           color=style.OKABE_ITO[3], markersize=8, clip_on=False,
                                           label="none provided (per source)")
-        self.ax.set_xlabel("U.S. fiscal year")
+        self.ax.set_xlabel("U.S. fiscal year (selected years in colour)")
+        self.ax.set_xlim(YEAR_MIN - 0.7, YEAR_MAX + 0.7)
         self.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        self.ax.legend(loc="upper right", frameon=False)
-        self.fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.16)
-
-    def _render(self) -> bytes:
-        buf = io.BytesIO()
-        self.fig.savefig(buf, format="png")
-        return buf.getvalue()
+        self.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
+        self.fig.subplots_adjust(left=0.11, right=0.98, top=0.9, bottom=0.27)
 
     # events -----------------------------------------------------------------------------------
     def _on_country(self, change):
@@ -163,26 +170,39 @@ class DataExplorer:
         self.update()
 
     def update(self):
+        """Redraw for the current controls; returns the selected years' frame.
+
+        The x axis always spans YEAR_MIN..YEAR_MAX and the y axis is scaled to the whole series, so
+        moving the year slider only recolours bars (selected years in blue, the rest faded) and is
+        blitted over a cached background. Changing country, program or dollars rescales the axes and
+        refreshes that background.
+        """
         start, end = self.years.value
-        frame = series(self.country.value, self.group.value, self.dollars.value, start, end, self.data_dir)
-        amounts = dict(zip(frame.fiscal_year, frame.amount))
+        country, group, dollars = self.country.value, self.group.value, self.dollars.value
+        full = series(country, group, dollars, YEAR_MIN, YEAR_MAX, self.data_dir)
+        frame = full[full["fiscal_year"].between(start, end)].reset_index(drop=True)
+        structure = (country, group, dollars)
+        if structure != getattr(self, "_structure", None):
+            amounts = dict(zip(full.fiscal_year, full.amount))
+            for bar, year in zip(self.bars, range(YEAR_MIN, YEAR_MAX + 1)):
+                value = amounts.get(year, float("nan"))
+                bar.set_height(value if pd.notna(value) else 0)
+                bar.set_visible(bool(pd.notna(value)))
+            gaps = full.loc[full.status == "no_data", "fiscal_year"].tolist()
+            self.gap_marks.set_data(gaps, [0] * len(gaps))
+            nones = full.loc[full.status == "none_provided", "fiscal_year"].tolist()
+            self.none_marks.set_data(nones, [0] * len(nones))
+            top = full.amount.max()
+            self.ax.set_ylim(0, (top * 1.15) if pd.notna(top) and top > 0 else 1)
+            unit = "nominal" if dollars == "nominal" else f"constant {self.base_year}"
+            self.ax.set_ylabel(f"$ millions ({unit})")
+            self.ax.set_title(f"U.S. assistance to {country}: {group}", loc="left")
+            self._canvas.freeze(self.bars)
+            self._structure = structure
         for bar, year in zip(self.bars, range(YEAR_MIN, YEAR_MAX + 1)):
-            value = amounts.get(year, float("nan"))
-            visible = year in amounts and pd.notna(value)
-            bar.set_height(value if visible else 0)
-            bar.set_visible(visible)
-        gaps = frame.loc[frame.status == "no_data", "fiscal_year"].tolist()
-        self.gap_marks.set_data(gaps, [0] * len(gaps))
-        nones = frame.loc[frame.status == "none_provided", "fiscal_year"].tolist()
-        self.none_marks.set_data(nones, [0] * len(nones))
-        top = frame.amount.max()
-        self.ax.set_xlim(start - 0.7, end + 0.7)
-        self.ax.set_ylim(0, (top * 1.15) if pd.notna(top) and top > 0 else 1)
-        unit = "nominal" if self.dollars.value == "nominal" else f"constant {self.base_year}"
-        self.ax.set_ylabel(f"$ millions ({unit})")
-        self.ax.set_title(f"U.S. assistance to {self.country.value}: {self.group.value}", loc="left")
-        self.image.value = self._render()
-        text = describe(self.country.value, self.group.value, self.dollars.value, frame, self.base_year)
+            bar.set_alpha(1.0 if start <= year <= end else 0.25)
+        self.image.value = self._canvas.png()
+        text = describe(country, group, dollars, frame, self.base_year)
         self.image.tooltip = text  # rendered as the image's title: a text alternative to the chart
         self.readout.value = f"<p>{text}</p>"
         self.table.value = sources_table_html(frame, self.data_dir)

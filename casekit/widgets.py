@@ -29,15 +29,12 @@ the slider; :meth:`set` refuses out-of-range values with a ``ValueError`` naming
 from __future__ import annotations
 
 import html
-import io
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from PIL import Image as _PILImage
 
 from casekit import conditionality as cond
 from casekit import leverage as lev
+from casekit.figures import PersistentFigure
 from casekit.style import OKABE_ITO
 
 __all__ = ["LeverageLab", "ConditionalityLab"]
@@ -46,37 +43,6 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
 FONT = 11
 TITLE_FONT = 12
-FIGSIZE = (6.6, 3.6)
-DPI = 90
-
-
-class _Canvas:
-    """One persistent figure; static parts cached, moving artists redrawn, PNG out."""
-
-    def __init__(self, figsize=FIGSIZE, dpi=DPI):
-        self.fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.dynamic = []
-        self._background = None
-
-    def freeze(self, dynamic):
-        """Mark ``dynamic`` artists as moving, draw everything else once and cache it."""
-        self.dynamic = list(dynamic)
-        for artist in self.dynamic:
-            artist.set_animated(True)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-
-    def png(self) -> bytes:
-        self.canvas.restore_region(self._background)
-        renderer = self.canvas.get_renderer()
-        for artist in self.dynamic:
-            artist.draw(renderer)
-        width, height = self.canvas.get_width_height()
-        img = _PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buf = io.BytesIO()
-        img.convert("RGB").save(buf, format="png", compress_level=1)
-        return buf.getvalue()
 
 
 def _slider(description, value, lo, hi, step, tooltip="", integer=False):
@@ -242,7 +208,7 @@ class LeverageLab(_Lab):
 
     # ---- figure ------------------------------------------------------------------------------
     def _build_figure(self):
-        self._canvas = _Canvas()
+        self._canvas = PersistentFigure()
         fig = self._canvas.fig
         ax = fig.add_axes([0.38, 0.14, 0.58, 0.58])
         gauge = fig.add_axes([0.38, 0.80, 0.58, 0.07])
@@ -416,7 +382,7 @@ class ConditionalityLab(_Lab):
 
     # ---- figure ------------------------------------------------------------------------------
     def _build_figure(self):
-        self._canvas = _Canvas()
+        self._canvas = PersistentFigure()
         fig = self._canvas.fig
         ax = fig.add_axes([0.33, 0.16, 0.63, 0.66])
         n = len(self.ROWS)
