@@ -3,9 +3,8 @@
 A case file is YAML front matter followed by a Markdown body (the template is ``cases/README.md``).
 Two kinds of markup are special:
 
-* **Citations** ``[@SOURCE-ID]``, ``[@ID1; @ID2]`` or ``[@ID, p. 17]``: keys of ``data/sources.csv``
-  (plus the ``data/sources_*_part.csv`` files teammates add before the lead merges them). Rendered as
-  short author-date links, "(Sharp 2015)", with a references list at the end.
+* **Citations** ``[@SOURCE-ID]``, ``[@ID1; @ID2]`` or ``[@ID, p. 17]``: keys of ``data/sources.csv``.
+  Rendered as short author-date links, "(Sharp 2015)", with a references list at the end.
 * **Placeholders** ``{{ aid("Egypt", "FMF", 2012) }}``: the only way a case states an amount, a
   share or a count of money or arms. Each names a fact function from :data:`FACTS` and passes
   literal arguments. Placeholders are parsed with :mod:`ast` (a single call of a bare name, literal
@@ -300,19 +299,12 @@ def _cached_table(name: str, _stamp) -> pd.DataFrame:
 
 
 def sources_table() -> pd.DataFrame:
-    """``data/sources.csv`` plus any ``data/sources_*_part.csv`` rows not yet merged, by source_id.
-
-    The main table wins where an id appears in both.
-    """
-    frames = []
+    """``data/sources.csv`` as text, indexed by source_id (read raw so a typo in a case still renders)."""
     main = paths.DATA / "sources.csv"
-    files = ([main] if main.exists() else []) + sorted(paths.DATA.glob("sources_*_part.csv"))
-    for f in files:
-        with f.open(encoding="utf-8", newline="") as fh:
-            frames.append(pd.DataFrame(list(csv.DictReader(fh))))
-    if not frames:
+    if not main.exists():
         return pd.DataFrame(columns=["source_id", "title", "author", "publisher", "date", "url"])
-    df = pd.concat(frames, ignore_index=True).fillna("")
+    with main.open(encoding="utf-8", newline="") as fh:
+        df = pd.DataFrame(list(csv.DictReader(fh))).fillna("")
     df = df[df["source_id"].astype(str).str.len() > 0]
     return df.drop_duplicates("source_id", keep="first").set_index("source_id", drop=False)
 
@@ -386,7 +378,7 @@ def citation_labels(keys, sources: pd.DataFrame | None = None) -> dict:
     base = {}
     for k in keys:
         if k not in sources.index:
-            raise CaseError(f"citation key @{k} is not in data/sources.csv (or a sources_*_part.csv)")
+            raise CaseError(f"citation key @{k} is not in data/sources.csv")
         row = sources.loc[k]
         base[k] = (f"{_short_author(row)} {_year(row)}", str(row.get("date", "")))
     groups: dict = {}
@@ -648,26 +640,15 @@ def context(country: str, indicator: str, year: int) -> FactValue:
     return FactValue(text, (row["source_id"],), value)
 
 
-def _facts_rows() -> pd.DataFrame:
-    frames = []
-    for f in sorted(paths.CASES.glob("*/facts.csv")):
-        df = pd.read_csv(f, dtype=str, keep_default_na=False)
-        df["case"] = f.parent.name
-        frames.append(df)
-    if not frames:
-        return pd.DataFrame(columns=["fact_id", "value", "unit", "source_id", "table_or_page", "note", "case"])
-    return pd.concat(frames, ignore_index=True)
-
-
 @fact_function
 def fact(fact_id: str) -> FactValue:
-    """A row of ``cases/<slug>/facts.csv``: an amount tied to one event that no data table holds."""
-    rows = _facts_rows()
+    """A row of ``data/case_facts.csv``: an amount tied to one event that no other table holds."""
+    rows = _table("case_facts")
     sel = rows[rows["fact_id"] == fact_id]
     if sel.empty:
-        raise FactError(f"fact({fact_id!r}): no row with that fact_id in cases/*/facts.csv")
+        raise FactError(f"fact({fact_id!r}): no row with that fact_id in data/case_facts.csv")
     row = sel.iloc[0]
-    d = Decimal(row["value"])
+    d = Decimal(str(row["value"]))
     unit = row["unit"]
     if unit == "usd_millions":
         text = format_usd_millions(d)

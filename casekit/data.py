@@ -98,7 +98,16 @@ def _schema(res: dict, data_dir: Path) -> dict:
     return schema
 
 
-TABLES = ("sources", "assistance", "events", "arms_imports", "context", "authorities", "deflator")
+TABLES = (
+    "sources",
+    "assistance",
+    "events",
+    "arms_imports",
+    "context",
+    "authorities",
+    "deflator",
+    "case_facts",
+)
 
 
 # --------------------------------------------------------------------------------------------

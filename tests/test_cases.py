@@ -78,10 +78,8 @@ def split_case(path: Path):
 def source_ids() -> set:
     ids = set()
     data = ROOT / "data"
-    for f in [data / "sources.csv", *sorted(data.glob("sources_*_part.csv"))]:
-        if f.exists():
-            with f.open(encoding="utf-8", newline="") as fh:
-                ids |= {row["source_id"] for row in csv.DictReader(fh)}
+    with (data / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        ids |= {row["source_id"] for row in csv.DictReader(fh)}
     return ids
 
 
@@ -194,7 +192,7 @@ def test_every_citation_key_resolves(path):
     keys |= {g["source"] for g in meta["glossary"]}
     assert keys, "a case must cite sources"
     missing = sorted(keys - known)
-    assert not missing, f"citation keys not in data/sources.csv or data/sources_*_part.csv: {missing}"
+    assert not missing, f"citation keys not in data/sources.csv: {missing}"
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=CASE_IDS)
@@ -299,33 +297,27 @@ def test_rendered_case_has_no_raw_markup_and_lists_every_cited_source(path):
             assert sources.loc[key, "title"] in refs, key
 
 
-# --- facts.csv ---------------------------------------------------------------------------------
+# --- data/case_facts.csv ----------------------------------------------------------------------
 
 
-FACT_FILES = sorted((ROOT / "cases").glob("*/facts.csv"))
+def _case_fact_rows():
+    with (ROOT / "data" / "case_facts.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
-@pytest.mark.parametrize("path", FACT_FILES, ids=[p.parent.name for p in FACT_FILES])
-def test_facts_tables_are_cited_and_typed(path):
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    assert rows
-    assert list(rows[0].keys()) == ["fact_id", "value", "unit", "source_id", "table_or_page", "note"]
-    known = source_ids()
-    for r in rows:
-        assert re.fullmatch(r"[a-z0-9][a-z0-9-]*", r["fact_id"]), r["fact_id"]
-        assert r["unit"] in {"usd_millions", "count", "percent"}, r
-        assert float(r["value"]) >= 0
-        assert r["source_id"] in known, r["source_id"]
-        assert r["table_or_page"], r["fact_id"]
+def test_every_case_fact_is_used_by_the_case_of_its_country():
+    # A row nobody renders is a number nobody checks; a row used by another country's case is
+    # filed under the wrong country.
+    texts = {p.parent.name: p.read_text(encoding="utf-8") for p in CASE_FILES}
+    for r in _case_fact_rows():
+        slug = r["country"].lower()
+        assert slug in texts, f"{r['fact_id']}: no case file for {r['country']}"
+        assert re.search(r'fact\(\s*["\']' + re.escape(r["fact_id"]) + r'["\']', texts[slug]), r["fact_id"]
 
 
-def test_fact_ids_unique_across_cases():
-    ids = []
-    for path in FACT_FILES:
-        with path.open(encoding="utf-8", newline="") as fh:
-            ids += [r["fact_id"] for r in csv.DictReader(fh)]
-    assert len(ids) == len(set(ids))
+def test_case_files_keep_no_numbers_of_their_own():
+    # Numbers live in data/: a case folder holds prose and judgments, never a CSV of figures.
+    assert sorted(p.name for p in (ROOT / "cases").glob("*/*.csv")) == []
 
 
 # ================================================================================================
