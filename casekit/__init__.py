@@ -1,11 +1,23 @@
 """casekit: a case-study teaching kit on U.S. security assistance and cooperation.
 
-Modules
--------
-paths        where the kit's folders are (data/, cases/, notebooks/ ...)
-data         load and validate the cited tables in data/, plus query helpers
-mywork       copy notebooks into the learner's own my-work/ folder, never overwriting
-style        colour-blind-safe palette, fonts and alt text for figures
+Modules (one job each; a notebook is narrative plus calls into these)
+----------------------------------------------------------------------
+paths              where the kit's folders are (data/, cases/, notebooks/ ...)
+data               load and validate the cited tables in data/, plus query helpers
+coverage           which country, program group and fiscal year has an aid figure
+foreignassistance  import the official ForeignAssistance.gov CSV (make update-data)
+cases              parse, check and render case files; numbers come from data/ via placeholders
+charts             evidence charts for the case notebooks
+leverage           the leverage teaching heuristic (assess, sensitivity)
+conditionality     the conditionality teaching model and its historical episodes
+widgets            LeverageLab and ConditionalityLab (ipywidgets)
+explorer           DataExplorer: aid by country, program and year with sources
+exercises          cross-case exercises: predict, record, reveal, score
+figures            one persistent matplotlib figure per widget, redrawn in place
+style              colour-blind-safe palette, fonts and alt text for figures
+kitmap             the map of cases, tools and exercises (built or coming)
+mywork             copy notebooks into the learner's own my-work/ folder, never overwriting
+execute            re-execute notebooks in place, deterministically (make notebooks)
 """
 
 __version__ = "0.1.0"
