@@ -5,6 +5,7 @@ Modules (one job each; a notebook is narrative plus calls into these)
 paths              where the kit's folders are (data/, cases/, notebooks/ ...)
 data               load and validate the cited tables in data/, plus query helpers
 coverage           which country, program group and fiscal year has an aid figure
+chartrule          which assistance row the charts use (the documented chart-row rule)
 foreignassistance  import the official ForeignAssistance.gov CSV (make update-data)
 cases              parse, check and render case files; numbers come from data/ via placeholders
 charts             evidence charts for the case notebooks

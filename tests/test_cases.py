@@ -25,19 +25,17 @@ ROOT = paths.ROOT
 CASE_FILES = sorted((ROOT / "cases").glob("*/case.md"))
 CASE_IDS = [p.parent.name for p in CASE_FILES]
 
-SECTIONS = [
-    "Summary",
-    "The relationship and what the United States wants",
-    "The mutual threat",
-    "Assistance over time",
-    "Leverage",
-    "Conditionality episodes",
-    "Lock-in",
-    "The interagency",
-    "Measuring outcomes",
-    "After the report",
-    "Discussion questions",
-]
+# The section order as the template (cases/README.md, section 3) documents it, read from its table.
+SECTIONS = re.findall(
+    r"^\| \d+ \| `## (.+?)` \|",
+    (ROOT / "cases" / "README.md").read_text(encoding="utf-8"),
+    re.M,
+)
+
+
+def test_template_and_package_agree_on_the_sections():
+    assert len(SECTIONS) == 11
+    assert tuple(SECTIONS) == cases.REQUIRED_SECTIONS
 FIELDS = ["title", "country", "slug", "version", "estimated_time", "learning_objectives", "pre_reading",
           "glossary", "episodes"]
 COUNTRIES = {"Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia"}
