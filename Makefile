@@ -13,7 +13,7 @@ STAMP := $(VENV)/.casekit-installed
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard exercises/*.ipynb)
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-units test-notebooks notebooks my-work update-data benchmark check-python clean
+.PHONY: lab test test-browser test-units test-notebooks notebooks my-work update-data benchmark check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
@@ -31,6 +31,12 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests notebooks exercises $(PYTEST_NBVAL)
+
+# Real-browser smoke test (opt-in; needs Debian's chromium). Not part of `make test`.
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || { echo "test-browser needs chromium: sudo apt-get install -y chromium"; exit 1; }
+	@$(PY) -c 'import playwright' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check playwright==1.65.2
+	CASEKIT_BROWSER_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/browser -v
 
 test-units: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider tests

@@ -14,7 +14,7 @@ import matplotlib.ticker
 import pandas as pd
 
 from . import data, style
-from .figures import PersistentFigure
+from .figures import PersistentFigure, chart_image
 
 ALL_SECURITY = "All security programs"
 ALL_ACCOUNTS = "All accounts (ForeignAssistance.gov obligations)"
@@ -125,7 +125,7 @@ class DataExplorer:
         self.years = widgets.IntRangeSlider(
             value=years, min=YEAR_MIN, max=YEAR_MAX, description="Fiscal years", continuous_update=False
         )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="720px"))
+        self.image = chart_image(layout=widgets.Layout(width="720px"))
         self.readout = widgets.HTML()
         self.table = widgets.HTML()
         self._build_figure()

@@ -55,3 +55,26 @@ class PersistentFigure:
         buf = io.BytesIO()
         img.convert("RGB").save(buf, format="png", compress_level=1)
         return buf.getvalue()
+
+
+def chart_image(**kwargs):
+    """A ``widgets.Image`` whose tooltip (the chart's text alternative) renders in JupyterLab.
+
+    ipywidgets 8.1.9's front end reads ``description.length`` when a widget has a tooltip, and
+    ``Image`` has no ``description``, so an Image with a tooltip fails to display ("Failed to
+    create view"; found by ``tests/browser``). This subclass syncs an empty description.
+    """
+    import ipywidgets as widgets
+    from traitlets import Unicode
+
+    global _ChartImage
+    if _ChartImage is None:
+
+        class ChartImage(widgets.Image):
+            description = Unicode("").tag(sync=True)
+
+        _ChartImage = ChartImage
+    return _ChartImage(format="png", **kwargs)
+
+
+_ChartImage = None

@@ -34,7 +34,7 @@ import ipywidgets as widgets
 
 from casekit import conditionality as cond
 from casekit import leverage as lev
-from casekit.figures import PersistentFigure
+from casekit.figures import PersistentFigure, chart_image
 from casekit.style import OKABE_ITO
 
 __all__ = ["LeverageLab", "ConditionalityLab"]
@@ -43,6 +43,16 @@ BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
 FONT = 11
 TITLE_FONT = 12
+
+
+# Controls keep their natural width; the chart column takes what is left (without this the
+# chart squeezed the sliders to a third of their width in JupyterLab; found by tests/browser).
+def _controls_layout():
+    return widgets.Layout(flex="0 0 auto")
+
+
+def _chart_layout():
+    return widgets.Layout(flex="1 1 auto", min_width="0")
 
 
 def _slider(description, value, lo, hi, step, tooltip="", integer=False):
@@ -190,15 +200,15 @@ class LeverageLab(_Lab):
         self.reset_button.on_click(lambda _b: self.reset())
         self.readout = widgets.HTML()
         self.alt_text = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = chart_image(layout=widgets.Layout(max_width="100%"))
         self._build_figure()
         self._build_prediction()
         self.ui = widgets.VBox(
             [
                 widgets.HTML(f"<h3>Leverage lab: {html.escape(self.country)}, {self.year}</h3>"),
                 widgets.HBox(
-                    [widgets.VBox(list(self.sliders.values()) + [self.reset_button]),
-                     widgets.VBox([self.image, self.alt_text])],
+                    [widgets.VBox(list(self.sliders.values()) + [self.reset_button], layout=_controls_layout()),
+                     widgets.VBox([self.image, self.alt_text], layout=_chart_layout())],
                 ),
                 self.readout,
                 self._prediction_box(),
@@ -360,7 +370,7 @@ class ConditionalityLab(_Lab):
         self.reset_button.on_click(lambda _b: self.reset())
         self.readout = widgets.HTML()
         self.alt_text = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = chart_image(layout=widgets.Layout(max_width="100%"))
         self._build_figure()
         self._build_prediction()
         judgments_box = widgets.Accordion(children=[widgets.VBox(list(self.judgment_sliders.values()))])
@@ -371,8 +381,9 @@ class ConditionalityLab(_Lab):
                 widgets.HTML(f"<h3>Conditionality lab: {html.escape(ep.title)} ({html.escape(ep.decision_date)})</h3>"
                              f"<p><b>Demand:</b> {html.escape(ep.demand)}</p>"),
                 widgets.HBox([
-                    widgets.VBox(list(self.controls.values()) + [self.reset_button, judgments_box]),
-                    widgets.VBox([self.image, self.alt_text]),
+                    widgets.VBox(list(self.controls.values()) + [self.reset_button, judgments_box],
+                                 layout=_controls_layout()),
+                    widgets.VBox([self.image, self.alt_text], layout=_chart_layout()),
                 ]),
                 self.readout,
                 self._prediction_box(),
