@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import io
 
+import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as _PILImage
+from traitlets import Unicode
 
 
 class PersistentFigure:
@@ -57,24 +59,18 @@ class PersistentFigure:
         return buf.getvalue()
 
 
-def chart_image(**kwargs):
+
+class ChartImage(widgets.Image):
     """A ``widgets.Image`` whose tooltip (the chart's text alternative) renders in JupyterLab.
 
     ipywidgets 8.1.9's front end reads ``description.length`` when a widget has a tooltip, and
     ``Image`` has no ``description``, so an Image with a tooltip fails to display ("Failed to
     create view"; found by ``tests/browser``). This subclass syncs an empty description.
     """
-    import ipywidgets as widgets
-    from traitlets import Unicode
 
-    global _ChartImage
-    if _ChartImage is None:
-
-        class ChartImage(widgets.Image):
-            description = Unicode("").tag(sync=True)
-
-        _ChartImage = ChartImage
-    return _ChartImage(format="png", **kwargs)
+    description = Unicode("").tag(sync=True)
 
 
-_ChartImage = None
+def chart_image(**kwargs) -> ChartImage:
+    """A PNG :class:`ChartImage` for a widget's persistent figure."""
+    return ChartImage(format="png", **kwargs)
