@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -57,6 +58,11 @@ def execute(path: Path, timeout: int = 600) -> None:
     nb = nbformat.read(path, as_version=4)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ["MPLBACKEND"] = "Agg"
+    # learners' predictions (casekit.predictions) go to a fresh folder, never into my-work/ or the repo,
+    # so a shipped notebook's outputs never depend on predictions saved earlier
+    work = tempfile.mkdtemp(prefix="casekit-execute-")
+    os.environ["CASEKIT_WORK_DIR"] = work
+    os.environ["CASEKIT_LEARNER"] = "kit"
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -64,7 +70,12 @@ def execute(path: Path, timeout: int = 600) -> None:
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
     )
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
     nb.metadata.pop("widgets", None)  # widget state is per-run noise
     normalise(nb, path.name)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
