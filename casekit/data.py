@@ -13,8 +13,9 @@ Checks made on load
 2. Foreign keys: every ``source_id`` must exist in ``data/sources.csv``.
 3. Partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) must be real calendar dates, and a
    ``date_precision`` column must agree with the date's form.
-4. ``assistance.csv``: at most one chart row per country, fiscal year, program group and row type,
-   and a row with an amount must say the value was reported.
+4. ``assistance.csv``: the chart rows of one country, fiscal year, program group and row type come
+   from one document and basis (plus added supplementals; :mod:`casekit.chartrule`), and a row
+   with an amount must say the value was reported.
 
 Query helpers
 -------------
@@ -222,14 +223,18 @@ def _extra_checks(name: str, path: Path, schema: dict, data_dir: Path) -> list[s
                 problems.append(
                     _where(path, i, "amount_usd_millions", "value_status 'reported' but no amount (say why it is missing)")
                 )
-            if str(row.get("chart", "")).lower() == "true":
+            if str(row.get("chart", "")).lower() == "true" and row.get("scope") != "supplemental":
+                # chart rows of one cell are one reading (document, basis) plus added supplementals;
+                # casekit.chartrule decides which (tests check the column against it)
                 key = (row["country"], row["fiscal_year"], row["program_group"], row["row_type"])
-                if key in seen:
+                reading = (row.get("source_id"), row.get("basis"))
+                if key in seen and seen[key][1] != reading:
                     problems.append(
-                        _where(path, i, "chart", f"second chart row for {key} (first at line {seen[key]})")
+                        _where(path, i, "chart", f"chart rows for {key} from two documents or bases "
+                               f"(first at line {seen[key][0]}); run python -m casekit.chartrule --write")
                     )
                 else:
-                    seen[key] = i
+                    seen.setdefault(key, (i, reading))
     return problems
 
 
