@@ -13,30 +13,38 @@ STAMP := $(VENV)/.casekit-installed
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard exercises/*.ipynb)
 PYTEST_NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=300
 
-.PHONY: lab test test-browser test-units test-notebooks notebooks my-work update-data benchmark check-python clean
+.PHONY: lab lab-port FORCE test test-browser test-units test-notebooks notebooks my-work update-data benchmark check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || \
 	  { echo "casekit needs Python 3.11 or newer; '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo 'not found'). Install a newer Python or run: make PYTHON=python3.12 ..."; exit 1; }
 
-$(STAMP): pyproject.toml constraints.txt | check-python
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e .
-	@touch $(STAMP)
+# .venv is checked on every run (well under a second): a half-made one (no pip, Python that does not
+# run) is rebuilt, a missing venv/ensurepip module is named with the package to install, and the pinned
+# packages are (re)installed only when pyproject.toml or constraints.txt changed (casekit/bootstrap.py).
+$(STAMP): FORCE | check-python
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV)
 
-lab: $(STAMP)
-	@echo "Opening casekit on http://127.0.0.1:$(PORT)/lab (the token is in the link printed below)."
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	  --ServerApp.port_retries=0 $$( [ -z "$$DISPLAY" ] && echo --no-browser ) $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+FORCE:
+
+# Serves the whole kit (notebooks/, exercises/, my-work/) and opens notebooks/00_start_here.ipynb; the port is
+# checked before anything is installed or started (casekit/lab.py). NO_BROWSER=1 never opens a browser.
+lab: lab-port $(STAMP)
+	@$(PY) -m casekit.lab --port $(PORT) $(if $(NO_BROWSER),--no-browser)
+
+lab-port: | check-python
+	@$(PYTHON) casekit/lab.py --check-port --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile -p no:cacheprovider tests notebooks exercises $(PYTEST_NBVAL)
 
-# Real-browser smoke test (opt-in; needs Debian's chromium). Not part of `make test`.
+# Real-browser suite (tests/browser/README.md): every notebook opened and run in JupyterLab in chromium.
+# Needs a chromium (Debian: apt-get install chromium; or CASEKIT_CHROMIUM=/path); installs the pinned
+# playwright and axe-playwright-python (the [browser] extra). .ci/run runs it after `make test`.
 test-browser: $(STAMP)
-	@test -x /usr/bin/chromium || { echo "test-browser needs chromium: sudo apt-get install -y chromium"; exit 1; }
-	@$(PY) -c 'import playwright' 2>/dev/null || $(PY) -m pip install --quiet --disable-pip-version-check playwright==1.65.2
-	CASEKIT_BROWSER_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/browser -v
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra browser
+	@test -x "$${CASEKIT_CHROMIUM:-/usr/bin/chromium}" || { echo "test-browser needs chromium: apt-get install -y chromium (Debian/Ubuntu, as root), or set CASEKIT_CHROMIUM=/path/to/chromium"; exit 1; }
+	CASEKIT_BROWSER_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/browser -v -rfEs
 
 test-units: $(STAMP)
 	$(PY) -m pytest -n 2 -p no:cacheprovider tests

@@ -59,3 +59,22 @@ def test_python_floor_matches_the_makefile_check():
     data = tomllib.loads((ROOT / "pyproject.toml").read_text())
     floor = re.search(r">=\s*3\.(\d+)", data["project"]["requires-python"]).group(1)
     assert f"sys.version_info >= (3, {floor})" in (ROOT / "Makefile").read_text()
+
+
+def test_optional_dependencies_are_pinned_alike_in_constraints_and_environment_yml():
+    """Extras (e.g. `browser` for the real-browser suite) use the same pins everywhere."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    extras = {_norm(re.split(r"[<>=!~ ;\[]", d)[0])
+              for group in data["project"].get("optional-dependencies", {}).values() for d in group}
+    pins = _constraints()
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_pins = {}
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            for line in item.get("pip", []):
+                if "==" in line:
+                    name, version = line.split("==")
+                    pip_pins[_norm(name)] = version.strip()
+    for dep in extras:
+        assert dep in pins, f"optional dependency {dep} is not pinned in constraints.txt"
+        assert pip_pins.get(dep) == pins[dep], f"{dep}: environment.yml pip pin {pip_pins.get(dep)}, constraints.txt {pins[dep]}"
