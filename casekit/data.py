@@ -1,21 +1,29 @@
 """Load, validate and query the kit's cited tables in ``data/``.
 
 Every table in ``data/`` is described by a Frictionless Table Schema in ``data/schemas/`` and listed
-in ``data/datapackage.json``. :func:`load` checks a table against its schema *every time it is
-read* (the check is remembered only for byte-identical file contents), then returns a typed
-``pandas.DataFrame``. Nothing is silently coerced or dropped: any problem raises
-:class:`DataError`, whose message names the file, the line, the column and the rule broken.
+in ``data/datapackage.json``. :func:`load` reads a table through :mod:`casekit.tables` (the kit's one
+table-reading layer), which checks it against its schema, its foreign keys and the table rules below,
+then returns a typed ``pandas.DataFrame``. Nothing is silently coerced or dropped: any problem raises
+:class:`DataError`, whose message names the file, the line, the column and the rule broken. A table
+whose bytes, schema and rules are unchanged since it last passed is not checked again
+(:mod:`casekit.tables`, "Fast start").
 
-Checks made on load
--------------------
-1. The Frictionless schema: types, required fields, enums, minimum/maximum, patterns, unique and
-   primary keys, and the row shape (a truncated file shows up as missing cells).
-2. Foreign keys: every ``source_id`` must exist in ``data/sources.csv``.
-3. Partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) must be real calendar dates, and a
-   ``date_precision`` column must agree with the date's form.
-4. ``assistance.csv``: the chart rows of one country, fiscal year, program group and row type come
-   from one document and basis (plus added supplementals; :mod:`casekit.chartrule`), and a row
-   with an amount must say the value was reported.
+Table rules (added to the schema checks by :func:`table_rules`)
+----------------------------------------------------------------
+1. Partial dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) in a ``date`` column must be real calendar
+   dates, and a ``date_precision`` column must agree with the date's form.
+2. ``assistance.csv``: the chart rows of one country, fiscal year, program group and row type come
+   from one document and basis (plus added supplementals; :mod:`casekit.chartrule`); a row with an
+   amount must say the value was reported, and a ``reported`` row must have an amount; ``part_of``
+   names the ``program`` of a row of the same country and fiscal year.
+
+Rows added locally
+------------------
+``make update-data`` (:mod:`casekit.foreignassistance`) writes validated assistance rows to
+``data/local/`` with their source rows. :func:`load` returns the kit's tables only;
+:func:`load_local` returns the local rows, and the queries (:func:`assistance` and those built on it,
+:func:`sources_for`) include them with ``added_locally`` set, using a local chart row only for a
+country, year, program group and row type the kit itself has no chart row for.
 
 Query helpers
 -------------
@@ -26,23 +34,27 @@ queries the notebooks and models use. They never treat a missing year as zero: a
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import hashlib
 import io
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, tables
+from .tables import DataError, Problem
 
 __all__ = [
     "DataError",
     "TABLES",
+    "COUNTRIES",
+    "PROGRAM_GROUPS",
     "load",
+    "load_local",
+    "validate",
     "validate_all",
+    "fingerprint",
+    "table_rules",
     "assistance",
     "security_assistance_series",
     "security_share_of_milex",
@@ -51,53 +63,6 @@ __all__ = [
     "to_constant",
     "sources_for",
 ]
-
-COUNTRIES = ("Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia")
-
-
-class DataError(ValueError):
-    """A data table broke its schema. The message names file, line, column and rule."""
-
-
-# --------------------------------------------------------------------------------------------
-# package description
-
-
-def _data_dir(data_dir) -> Path:
-    return Path(data_dir) if data_dir is not None else paths.DATA
-
-
-def _package(data_dir: Path) -> dict:
-    pkg_path = data_dir / "datapackage.json"
-    try:
-        return json.loads(pkg_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{pkg_path}: file not found (the kit's data package description)") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{pkg_path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-
-
-def _resource(name: str, data_dir: Path) -> dict:
-    pkg = _package(data_dir)
-    for res in pkg.get("resources", []):
-        if res.get("name") == name:
-            return res
-    known = ", ".join(r.get("name", "?") for r in pkg.get("resources", []))
-    raise DataError(f"no table named {name!r} in data/datapackage.json (tables: {known})")
-
-
-def _schema(res: dict, data_dir: Path) -> dict:
-    schema = res.get("schema")
-    if isinstance(schema, str):
-        schema_path = data_dir / schema
-        try:
-            return json.loads(schema_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise DataError(f"{schema_path}: schema file not found") from None
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{schema_path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    return schema
-
 
 TABLES = (
     "sources",
@@ -110,9 +75,18 @@ TABLES = (
     "case_facts",
 )
 
+#: The six case countries, in the kit's display order (read from the schemas' enums).
+COUNTRIES = tables.vocabulary("countries")
+#: The harmonised program groups of assistance.csv (read from its schema).
+PROGRAM_GROUPS = tables.vocabulary("program_groups")
+
+
+def _data_dir(data_dir) -> Path:
+    return Path(data_dir) if data_dir is not None else paths.DATA
+
 
 # --------------------------------------------------------------------------------------------
-# validation
+# table rules
 
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -133,211 +107,233 @@ def parse_partial_date(text: str) -> tuple[_dt.date, str]:
     return date, _PRECISION[len(parts)]
 
 
-def _where(file: Path, line, column, rule) -> str:
-    loc = f"{file.name}"
-    if line is not None:
-        loc += f", line {line}"
-    if column:
-        loc += f", column '{column}'"
-    return f"{loc}: {rule}"
-
-
-def _frictionless_errors(path: Path, schema: dict) -> list[str]:
-    from frictionless import Resource, Schema  # imported lazily: it is slow to import
-
-    descriptor = {k: v for k, v in schema.items() if k != "foreignKeys"}
-    resource = Resource(
-        path=path.name,
-        basepath=str(path.parent),
-        schema=Schema.from_descriptor(descriptor),
-        format="csv",
-        encoding="utf-8",
-    )
-    report = resource.validate()
-    messages = []
-    for task in report.tasks:
-        for err in task.errors:
-            line = getattr(err, "row_number", None)  # header = row 1, as in a text editor
-            column = getattr(err, "field_name", None)
-            cell = getattr(err, "cell", None)
-            rule = f"{err.title.lower()}: {err.note}"
-            if err.type == "primary-key":
-                keys = schema.get("primaryKey", [])
-                keys = [keys] if isinstance(keys, str) else keys
-                column = ", ".join(keys)
-                earlier = re.search(r"position (\d+)", err.note or "")
-                where = f" as line {earlier.group(1)}" if earlier else " as an earlier row"
-                rule = f"duplicate primary key: the same ({column}){where}"
-            if cell not in (None, ""):
-                rule += f" (value {cell!r})"
-            messages.append(_where(path, line, column, rule))
-    for err in report.errors:
-        messages.append(_where(path, None, None, f"{err.title.lower()}: {err.note}"))
-    return messages
-
-
-def _read_raw(path: Path) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _extra_checks(name: str, path: Path, schema: dict, data_dir: Path) -> list[str]:
-    rows = _read_raw(path)
+def _date_rules(table: tables.Table) -> list[Problem]:
     problems = []
-    fields = [f["name"] for f in schema.get("fields", [])]
-    # foreign keys to sources (checked here so a table can be loaded on its own)
-    for fk in schema.get("foreignKeys", []):
-        ref = fk["reference"]
-        if ref.get("resource") != "sources":
+    has_precision = "date_precision" in table.header
+    for line, row in table.records():
+        text = row.get("date") or ""
+        if not text:
             continue
-        local = fk["fields"] if isinstance(fk["fields"], str) else fk["fields"][0]
-        known = {r["source_id"] for r in _read_raw(data_dir / "sources.csv")} if name != "sources" else set()
-        for i, row in enumerate(rows, start=2):
-            value = (row.get(local) or "").strip()
-            if value and value not in known:
-                problems.append(_where(path, i, local, f"source_id {value!r} is not in sources.csv"))
-    # partial dates
-    if "date" in fields:
-        for i, row in enumerate(rows, start=2):
-            text = row.get("date") or ""
-            if not text:
-                continue
-            try:
-                _, precision = parse_partial_date(text)
-            except ValueError as exc:
-                problems.append(_where(path, i, "date", f"impossible or malformed date: {exc}"))
-                continue
-            declared = row.get("date_precision")
-            if "date_precision" in fields and declared and declared != precision:
-                problems.append(
-                    _where(path, i, "date_precision", f"says {declared!r} but date {text!r} has {precision} precision")
-                )
-    if name == "assistance":
-        seen = {}
-        for i, row in enumerate(rows, start=2):
-            if (row.get("amount_usd_millions") or "") != "" and row.get("value_status") not in (None, "", "reported"):
-                problems.append(
-                    _where(path, i, "value_status", "a row with an amount must have value_status 'reported'")
-                )
-            if (row.get("amount_usd_millions") or "") == "" and row.get("value_status") == "reported":
-                problems.append(
-                    _where(path, i, "amount_usd_millions", "value_status 'reported' but no amount (say why it is missing)")
-                )
-            if str(row.get("chart", "")).lower() == "true" and row.get("scope") != "supplemental":
-                # chart rows of one cell are one reading (document, basis) plus added supplementals;
-                # casekit.chartrule decides which (tests check the column against it)
-                key = (row["country"], row["fiscal_year"], row["program_group"], row["row_type"])
-                reading = (row.get("source_id"), row.get("basis"))
-                if key in seen and seen[key][1] != reading:
-                    problems.append(
-                        _where(path, i, "chart", f"chart rows for {key} from two documents or bases "
-                               f"(first at line {seen[key][0]}); run python -m casekit.chartrule --write")
-                    )
-                else:
-                    seen.setdefault(key, (i, reading))
+        try:
+            _, precision = parse_partial_date(text)
+        except ValueError as exc:
+            problems.append(Problem(table.name, line, "date", f"impossible or malformed date: {exc}"))
+            continue
+        declared = row.get("date_precision")
+        if has_precision and declared and declared != precision:
+            problems.append(
+                Problem(table.name, line, "date_precision", f"says {declared!r} but date {text!r} has {precision} precision")
+            )
     return problems
 
 
-def _truncation(path: Path, text: str, schema: dict) -> str:
-    """Describe a file whose last line has no line end: which column the cut row stops at."""
-    lines = text.split("\n")
-    last_no = len(lines)
-    cells = next(csv.reader([lines[-1]]), [])
-    names = [f["name"] for f in schema.get("fields", [])]
-    if len(cells) < len(names):
-        column = names[len(cells)]
-        rule = f"the row stops after {len(cells)} of {len(names)} columns and has no line end: file truncated?"
-    else:
-        column = names[-1] if names else None
-        rule = "the last line has no line end: file truncated?"
-    return _where(path, last_no, column, rule)
-
-
-_VALIDATED: dict[tuple[str, str], str] = {}
-
-
-def _validate(name: str, path: Path, schema: dict, data_dir: Path, raw: bytes) -> None:
-    digest = hashlib.sha256(raw + json.dumps(schema, sort_keys=True).encode()).hexdigest()
-    if name != "sources":
-        sources_path = data_dir / "sources.csv"
-        if sources_path.exists():
-            digest += hashlib.sha256(sources_path.read_bytes()).hexdigest()
-    key = (str(path), digest)
-    if key in _VALIDATED:
-        return
-    if not raw.strip():
-        raise DataError(_where(path, None, None, "the file is empty"))
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(_where(path, line, None, "not valid UTF-8")) from None
+def _assistance_rules(table: tables.Table) -> list[Problem]:
     problems = []
-    if not raw.endswith(b"\n"):
-        problems.append(_truncation(path, text, schema))
-    problems += _frictionless_errors(path, schema)
-    problems += _extra_checks(name, path, schema, data_dir)
-    if problems:
-        shown = "\n  ".join(problems[:20])
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise DataError(f"{path.name} failed validation ({len(problems)} problem(s)):\n  {shown}{more}")
-    _VALIDATED[key] = digest
+    seen: dict[tuple, tuple] = {}
+    programs = {(r["country"], r["fiscal_year"], r["program"]) for _, r in table.records()}
+    for line, row in table.records():
+        amount, status = row.get("amount_usd_millions", ""), row.get("value_status", "")
+        if amount != "" and status != "reported":
+            problems.append(Problem(table.name, line, "value_status", "a row with an amount must have value_status 'reported'"))
+        if amount == "" and status == "reported":
+            problems.append(
+                Problem(table.name, line, "amount_usd_millions", "value_status 'reported' but no amount (say why it is missing)")
+            )
+        part_of = row.get("part_of", "")
+        if part_of and (row["country"], row["fiscal_year"], part_of) not in programs:
+            problems.append(
+                Problem(table.name, line, "part_of", f"no row of {row['country']} FY{row['fiscal_year']} has program {part_of!r}")
+            )
+        if row.get("chart", "").lower() == "true" and row.get("scope") != "supplemental":
+            # chart rows of one cell are one reading (document, basis) plus added supplementals;
+            # casekit.chartrule decides which (tests check the column against it)
+            key = (row["country"], row["fiscal_year"], row["program_group"], row["row_type"])
+            reading = (row.get("source_id"), row.get("basis"))
+            if key in seen and seen[key][1] != reading:
+                problems.append(
+                    Problem(table.name, line, "chart", f"chart rows for {key} from two documents or bases "
+                            f"(first at line {seen[key][0]}); run python -m casekit.chartrule --write")
+                )
+            else:
+                seen.setdefault(key, (line, reading))
+    return problems
 
 
-_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "year": "Int64"}
+def table_rules(name: str, table: tables.Table) -> list[Problem]:
+    """The kit's rules beyond the schemas (see the module docstring) for table ``name``."""
+    problems = []
+    if "date" in table.header:
+        problems += _date_rules(table)
+    if name == "assistance":
+        problems += _assistance_rules(table)
+    return problems
 
 
-def load(name: str, data_dir=None) -> pd.DataFrame:
+# --------------------------------------------------------------------------------------------
+# loading
+
+
+def validate(name: str, data_dir=None, *, cache: bool = True) -> tables.Checked:
+    """Check table ``name`` (see :func:`casekit.tables.validate`); raise :class:`DataError` if it fails."""
+    return tables.validate(name, _data_dir(data_dir), rules=table_rules, cache=cache)
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "string", "year": "Int64"}
+_FRAMES: dict[str, pd.DataFrame] = {}
+_FRAMES_MAX = 64
+
+
+def _frame(raw: bytes, key: str, schema: dict) -> pd.DataFrame:
+    """The typed DataFrame of validated bytes, memoised by their content key."""
+    df = _FRAMES.get(key)
+    if df is None:
+        fields = schema["fields"]
+        dtypes = {f["name"]: _PANDAS_TYPES.get(f.get("type", "string"), "string") for f in fields}
+        df = pd.read_csv(
+            io.BytesIO(raw), dtype=dtypes, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+        df = df[[f["name"] for f in fields]]  # schema order, whatever the file's column order
+        for f in fields:
+            if f.get("type") == "boolean":
+                true = [str(v).lower() for v in f.get("trueValues", ["true", "True", "TRUE", "1"])]
+                false = [str(v).lower() for v in f.get("falseValues", ["false", "False", "FALSE", "0"])]
+                mapping = {**{t: True for t in true}, **{v: False for v in false}}
+                df[f["name"]] = df[f["name"]].str.lower().map(mapping).astype("boolean")
+        if "date" in df.columns:
+            df["date_start"] = pd.to_datetime(
+                [parse_partial_date(d)[0] if isinstance(d, str) else pd.NaT for d in df["date"]]
+            )
+        while len(_FRAMES) >= _FRAMES_MAX:
+            _FRAMES.pop(next(iter(_FRAMES)))
+        _FRAMES[key] = df
+    return df.copy()
+
+
+def load(name: str, data_dir=None, *, cache: bool = True) -> pd.DataFrame:
     """Return table ``name`` (see :data:`TABLES`) as a typed DataFrame, validated first.
 
-    ``data_dir`` defaults to the kit's ``data/`` folder; tests pass a copy.
-    Raises :class:`DataError` naming file, line, column and rule on any problem.
+    ``data_dir`` defaults to the kit's ``data/`` folder; tests pass a copy. ``cache=False`` forces a
+    full check even if these exact bytes passed before. Raises :class:`DataError` naming file, line,
+    column and rule on any problem. Rows added locally are not included (see :func:`load_local`).
     """
+    checked = validate(name, data_dir, cache=cache)
+    return _frame(checked.raw, checked.key, checked.schema)
+
+
+def validate_all(data_dir=None, *, cache: bool = True) -> dict[str, int]:
+    """Validate every table in the package and the rows added locally; return {table: row count}."""
     ddir = _data_dir(data_dir)
-    res = _resource(name, ddir)
-    path = ddir / res["path"]
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{path.name}: file not found in {ddir.name}/") from None
-    schema = _schema(res, ddir)
-    _validate(name, path, schema, ddir, raw)
-    dtypes = {}
-    for field in schema["fields"]:
-        ftype = field.get("type", "string")
-        dtypes[field["name"]] = _PANDAS_TYPES.get(ftype, "string")
-    bool_cols = [c for c, t in dtypes.items() if t == "boolean"]
-    read_types = {c: ("string" if t == "boolean" else t) for c, t in dtypes.items()}
-    df = pd.read_csv(io.BytesIO(raw), dtype=read_types, keep_default_na=False, na_values=[""])
-    for col in bool_cols:
-        df[col] = df[col].str.lower().map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-    if "date" in df.columns:
-        df["date_start"] = pd.to_datetime(
-            [parse_partial_date(d)[0] if isinstance(d, str) else pd.NaT for d in df["date"]]
-        )
-    return df
-
-
-def fingerprint(data_dir=None) -> tuple:
-    """A cheap key that changes whenever any table file changes (size and modification time).
-
-    Query caches (e.g. the data explorer's) include it, so an edited table is never served stale.
-    """
-    ddir = _data_dir(data_dir)
-    key = []
-    for path in sorted(ddir.glob("*.csv")) + sorted((ddir / "schemas").glob("*.json")):
-        st = path.stat()
-        key.append((path.name, st.st_size, st.st_mtime_ns))
-    return tuple(key)
-
-
-def validate_all(data_dir=None) -> dict[str, int]:
-    """Validate every table in the package; return {table: row count}. Raises DataError."""
-    ddir = _data_dir(data_dir)
-    counts = {}
-    for res in _package(ddir).get("resources", []):
-        counts[res["name"]] = len(load(res["name"], ddir))
+    counts = {res["name"]: validate(res["name"], ddir, cache=cache).rows for res in tables.package(ddir)["resources"]}
+    for name in counts:
+        _validate_local(name, ddir, cache=cache)
     return counts
+
+
+def fingerprint(data_dir=None) -> str:
+    """Content hash of every table, schema and local file: the key query caches use.
+
+    The kit's one cache rule (see :mod:`casekit.tables`): a cached result is keyed by the content
+    hash of its inputs, so an edited table is never served stale.
+    """
+    ddir = _data_dir(data_dir)
+    files = [ddir / "datapackage.json"] + sorted(ddir.glob("*.csv")) + sorted((ddir / "schemas").glob("*.json"))
+    local = ddir / tables.LOCAL
+    if local.is_dir():
+        files += sorted(local.glob("*.csv"))
+    parts = []
+    for path in files:
+        try:
+            parts += [path.name.encode(), path.read_bytes()]
+        except OSError:
+            parts += [path.name.encode(), b"(unreadable)"]
+    return tables.content_key("fingerprint", *parts)
+
+
+# --------------------------------------------------------------------------------------------
+# rows added locally (make update-data)
+
+
+def _validate_local(name: str, data_dir: Path, *, cache: bool = True) -> list[tables.Checked]:
+    """Check every local file of table ``name`` against the table's schema and rules."""
+    files = tables.local_files(name, data_dir)
+    if not files:
+        return []
+    pkg = tables.package(data_dir)
+    res = tables.resource(name, data_dir, pkg)
+    sch = tables.schema(name, data_dir, res)
+    deps: dict[str, tables.Checked] = {}
+    local_deps: dict[str, list[tables.Checked]] = {}
+    for fk in sch.get("foreignKeys", []):
+        target = fk.get("reference", {}).get("resource", "")
+        if target and target not in deps:
+            deps[target] = validate(target, data_dir, cache=cache)
+            local_deps[target] = _validate_local(target, data_dir, cache=cache)
+
+    def lookup(target: str, fields: list[str]):
+        known = set()
+        for dep in [deps[target], *local_deps[target]]:
+            table = tables.parse(tables.decode(dep.raw, tables.label(dep.path)), tables.label(dep.path))
+            known |= {tuple(r[table.header.index(f)] for f in fields) for r in table.rows}
+        where = " or ".join(f"{tables.label(d.path)}" for d in [deps[target], *local_deps[target]])
+        return known, where
+
+    dep_keys = [d.key for t in sorted(deps) for d in [deps[t], *local_deps[t]]]
+    out = []
+    for path in files:
+        raw, key, rows = tables.validate_file(
+            path, sch, name=name, lookup=lookup, dependencies=dep_keys, rules=table_rules, cache=cache
+        )
+        out.append(tables.Checked(name, path, raw, key, rows, sch))
+    _check_local_against_kit(name, data_dir, out, cache=cache)
+    return out
+
+
+def _check_local_against_kit(name: str, data_dir: Path, local: list[tables.Checked], *, cache: bool) -> None:
+    """Local rows may add to a table, never redefine it: no primary key of the kit's table again,
+    and no two local files charting the same country, year, program group and row type."""
+    sch = local[0].schema
+    keys = sch.get("primaryKey", [])
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    kit = validate(name, data_dir, cache=cache)
+    kit_table = tables.parse(tables.decode(kit.raw, tables.label(kit.path)), tables.label(kit.path))
+    seen = {tuple(r[kit_table.header.index(k)] for k in keys): kit_table.name for r in kit_table.rows} if keys else {}
+    charted: dict[tuple, str] = {}
+    problems = []
+    for checked in local:
+        table = tables.parse(tables.decode(checked.raw, tables.label(checked.path)), tables.label(checked.path))
+        for line, row in table.records():
+            if keys:
+                pk = tuple(row[k] for k in keys)
+                if pk in seen:
+                    problems.append(Problem(table.name, line, ", ".join(keys), f"the same key as a row of {seen[pk]}"))
+                seen[pk] = f"{table.name} line {line}"
+            if name == "assistance" and row.get("chart", "").lower() == "true":
+                ck = (row["country"], row["fiscal_year"], row["program_group"], row["row_type"])
+                if ck in charted and not charted[ck].startswith(table.name + " "):
+                    problems.append(
+                        Problem(table.name, line, "chart", f"{charted[ck]} already gives a local chart row for {ck};"
+                                " keep one of the two files")
+                    )
+                charted.setdefault(ck, f"{table.name} line {line}")
+    tables.fail(problems)
+
+
+def load_local(name: str, data_dir=None, *, cache: bool = True) -> pd.DataFrame:
+    """Rows of table ``name`` added locally (``data/local/``), validated, with ``local_file`` set.
+
+    Empty (with the table's columns) when there are none.
+    """
+    ddir = _data_dir(data_dir)
+    checked = _validate_local(name, ddir, cache=cache)
+    if not checked:
+        sch = tables.schema(name, ddir)
+        return pd.DataFrame(columns=tables.field_names(sch) + ["local_file"])
+    frames = []
+    for c in checked:
+        df = _frame(c.raw, c.key, c.schema)
+        df["local_file"] = f"{tables.LOCAL}/{c.path.name}"
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,7 +345,9 @@ def _check_country(country: str) -> None:
         raise ValueError(f"unknown country {country!r}; the kit's cases are: {', '.join(COUNTRIES)}")
 
 
-def assistance(country, start=None, end=None, group=None, dollars="nominal", chart_only=True, data_dir=None):
+def assistance(
+    country, start=None, end=None, group=None, dollars="nominal", chart_only=True, data_dir=None, local=True
+):
     """Assistance rows for one country, as the kit's charts use them.
 
     Parameters
@@ -359,11 +357,28 @@ def assistance(country, start=None, end=None, group=None, dollars="nominal", cha
     group : a ``program_group`` or list of them (None = all)
     dollars : ``"nominal"`` (as printed) or ``"constant"`` (adds ``amount_constant`` in dollars of the
         deflator's base year; see :func:`to_constant`)
-    chart_only : keep only rows flagged ``chart`` (one per country/year/program group/row type)
+    chart_only : keep only rows flagged ``chart`` (the rows :mod:`casekit.chartrule` picks for each
+        country/year/program group/row type)
+    local : include rows added locally with ``make update-data`` (column ``added_locally``). A local
+        chart row is used only where the kit has no chart row for its country, year, program group
+        and row type: it fills a gap, never replaces a cited figure.
     """
     _check_country(country)
+    if dollars not in ("nominal", "constant"):
+        raise ValueError("dollars must be 'nominal' or 'constant'")
     df = load("assistance", data_dir)
     df = df[df["country"] == country]
+    df["added_locally"] = False
+    if local:
+        extra = load_local("assistance", data_dir)
+        extra = extra[extra["country"] == country].drop(columns=["local_file"])
+        if not extra.empty:
+            extra["added_locally"] = True
+            if chart_only:
+                key = ["fiscal_year", "program_group", "row_type"]
+                kit_cells = set(map(tuple, df.loc[df["chart"].fillna(False).astype(bool), key].to_numpy().tolist()))
+                extra = extra[[tuple(k) not in kit_cells for k in extra[key].to_numpy().tolist()]]
+            df = pd.concat([df, extra.astype(df.dtypes.to_dict())], ignore_index=True)
     if start is not None:
         df = df[df["fiscal_year"] >= start]
     if end is not None:
@@ -373,9 +388,7 @@ def assistance(country, start=None, end=None, group=None, dollars="nominal", cha
         df = df[df["program_group"].isin(groups)]
     if chart_only:
         df = df[df["chart"].fillna(False).astype(bool)]
-    if dollars not in ("nominal", "constant"):
-        raise ValueError("dollars must be 'nominal' or 'constant'")
-    df = df.sort_values(["fiscal_year", "program_group"]).reset_index(drop=True)
+    df = df.sort_values(["fiscal_year", "program_group"], kind="stable").reset_index(drop=True)
     if dollars == "constant":
         df["amount_constant"] = to_constant(df["amount_usd_millions"], df["fiscal_year"], data_dir=data_dir)
     return df
@@ -384,37 +397,22 @@ def assistance(country, start=None, end=None, group=None, dollars="nominal", cha
 def security_assistance_series(country, include_reimbursement=False, data_dir=None) -> pd.Series:
     """U.S. security assistance to ``country`` by fiscal year, $ millions nominal.
 
-    For each fiscal year: a printed security subtotal flagged for charts if the data have one;
-    otherwise the sum of the chart rows of security programs (category ``security``, plus
-    ``reimbursement`` such as Coalition Support Funds when ``include_reimbursement``). Years with no
-    reported security row are absent (never zero). Where program coverage is partial the sum is a
-    floor, not a total: see the coverage matrix in data/README.md.
+    The amounts of :func:`casekit.chartrule.security_totals` (the chart rule in data/README.md): per
+    fiscal year a printed security subtotal, or the sum of the year's charted security programs
+    when that is larger; requests never count; ``reimbursement`` (Coalition Support Funds) only with
+    ``include_reimbursement``. Only fiscal-year figures: a year whose only figures are calendar-year
+    or of unstated year basis is left out (see ``chartrule.security_totals`` for those). Years with
+    no figure are absent (never zero). Where program coverage is partial the sum is a floor.
     """
-    df = assistance(country, data_dir=data_dir)
-    cats = ["security"] + (["reimbursement"] if include_reimbursement else [])
-    df = df[df["category"].isin(cats) & df["amount_usd_millions"].notna()]
-    sub = df[df["row_type"] == "subtotal"].groupby("fiscal_year")["amount_usd_millions"].sum()
-    prog = df[df["row_type"] == "program"].groupby("fiscal_year")["amount_usd_millions"].sum()
-    if include_reimbursement:
-        # printed security subtotals exclude reimbursements: add them back
-        reimb = df[(df["category"] == "reimbursement") & (df["row_type"] == "program")]
-        reimb = reimb.groupby("fiscal_year")["amount_usd_millions"].sum()
-        sub = sub.add(reimb.reindex(sub.index), fill_value=0) if len(sub) else sub
-    series = prog.copy()
-    for year, value in sub.items():
-        series.loc[year] = value
+    from . import chartrule
+
+    _check_country(country)
+    t = chartrule.security_totals(country, include_reimbursement, data_dir=data_dir)
+    t = t[t["year_basis"] == "fiscal"]
+    series = pd.Series(t["amount"].to_numpy(dtype=float), index=t["fiscal_year"].astype(int).to_numpy())
     series = series.sort_index()
-    series.index = series.index.astype(int)
     series.name = f"{country} U.S. security assistance ($M)"
     return series
-
-
-def _context_series(country, indicator, data_dir=None) -> pd.Series:
-    ctx = load("context", data_dir)
-    ctx = ctx[(ctx["country"] == country) & (ctx["indicator"] == indicator)]
-    s = ctx.set_index("year")["value"].astype(float).sort_index()
-    s.index = s.index.astype(int)
-    return s
 
 
 def milex_usd_millions(country, data_dir=None) -> pd.Series:
@@ -501,8 +499,12 @@ def to_constant(amounts, years, base=None, data_dir=None):
 
 
 def sources_for(source_ids, data_dir=None) -> pd.DataFrame:
-    """The rows of sources.csv for the given ids (in first-seen order, no duplicates)."""
-    src = load("sources", data_dir).set_index("source_id")
+    """The rows of sources.csv (or of a local sources file) for the given ids, first-seen order."""
+    src = load("sources", data_dir)
+    extra = load_local("sources", data_dir)
+    if not extra.empty:
+        src = pd.concat([src, extra.drop(columns=["local_file"]).astype(src.dtypes.to_dict())], ignore_index=True)
+    src = src.set_index("source_id")
     ids = list(dict.fromkeys(i for i in source_ids if isinstance(i, str)))
     missing = [i for i in ids if i not in src.index]
     if missing:

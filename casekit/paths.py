@@ -13,3 +13,7 @@ CASES = ROOT / "cases"
 NOTEBOOKS = ROOT / "notebooks"
 EXERCISES = ROOT / "exercises"
 MY_WORK = ROOT / "my-work"
+#: Rows an instructor adds with ``make update-data`` (git-ignored; never overwritten by kit updates).
+LOCAL_DATA = DATA / "local"
+#: Validation results keyed by content hash (git-ignored; safe to delete at any time).
+CACHE = ROOT / ".casekit-cache"
