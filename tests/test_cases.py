@@ -1,11 +1,13 @@
-"""Tests for the case files (cases/*/case.md) and for casekit.cases.
+"""Tests for the case files (cases/*/case.md, cases/*/epilogue.md) and for casekit.cases.
 
-Two kinds of test live here:
+Three kinds of test live here:
 
-* template checks, run for every case file found (Pakistan and Egypt today): front matter, section
-  order, citations, typed numbers, placeholders, episodes, discussion questions, length. These use
-  their own regular expressions and read the sources tables with the csv module, so a bug in
-  casekit.cases cannot make them pass vacuously;
+* the template-v2 check (`python -m casekit.cases check`), run for every case folder with a case.md,
+  and shown to fail on a frozen copy of the version-1 Egypt case (tests/fixtures/cases_v1/) and on
+  small hand-made violations of each rule;
+* template checks with their own regular expressions, reading the sources table with the csv
+  module, so a bug in casekit.casecheck cannot make them pass vacuously: front matter, section
+  order, citations, typed numbers, placeholders, episodes, questions, length, later years;
 * behaviour checks of casekit.cases against independent facts: e.g. Egypt's FY2012 FMF is printed
   as "$1.3 billion" in CRS RL33003 (Feb 2013), so the placeholder must render exactly that.
 """
@@ -13,13 +15,15 @@ Two kinds of test live here:
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
-from casekit import cases, paths
+from casekit import cases, casecheck, paths
+from casekit.textsafe import md_safe
 
 ROOT = paths.ROOT
 CASE_FILES = sorted((ROOT / "cases").glob("*/case.md"))
@@ -33,11 +37,23 @@ SECTIONS = re.findall(
 )
 
 
+# The epilogue's sections, from the README's second table (rows E1..E5).
+EPILOGUE_SECTIONS = re.findall(
+    r"^\| E\d \| `## (.+?)` \|",
+    (ROOT / "cases" / "README.md").read_text(encoding="utf-8"),
+    re.M,
+)
+
+
 def test_template_and_package_agree_on_the_sections():
-    assert len(SECTIONS) == 11
+    assert len(SECTIONS) == 11 and SECTIONS[-2] == "The decision"
+    assert "After the report" not in SECTIONS
     assert tuple(SECTIONS) == cases.REQUIRED_SECTIONS
-FIELDS = ["title", "country", "slug", "version", "estimated_time", "learning_objectives", "pre_reading",
-          "glossary", "episodes"]
+    assert len(EPILOGUE_SECTIONS) == 5
+    assert tuple(EPILOGUE_SECTIONS) == cases.EPILOGUE_SECTIONS
+
+FIELDS = ["title", "country", "slug", "version", "decision", "estimated_time", "learning_objectives",
+          "pre_reading", "glossary", "episodes"]
 COUNTRIES = {"Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia"}
 BLOOM = {
     "define", "identify", "list", "recall", "describe", "explain", "summarize", "classify", "compare",
@@ -292,7 +308,9 @@ def test_rendered_case_has_no_raw_markup_and_lists_every_cited_source(path):
     sources = cases.sources_table()
     for cite in CITATION.findall(body):
         for key in KEY.findall(cite):
-            assert sources.loc[key, "title"] in refs, key
+            assert md_safe(sources.loc[key, "title"]) in refs, key
+    assert not re.search(r"\$(?!\d)|\$\d", md.replace("<span>&#36;</span>", "")), "raw dollar sign"
+    assert "](http" not in md, "citations render as endnotes, not inline links"
 
 
 # --- data/case_facts.csv ----------------------------------------------------------------------
@@ -305,8 +323,10 @@ def _case_fact_rows():
 
 def test_every_case_fact_is_used_by_the_case_of_its_country():
     # A row nobody renders is a number nobody checks; a row used by another country's case is
-    # filed under the wrong country.
-    texts = {p.parent.name: p.read_text(encoding="utf-8") for p in CASE_FILES}
+    # filed under the wrong country. The A case or the epilogue may use it.
+    texts = {p.parent.name: p.read_text(encoding="utf-8")
+             + ((p.parent / "epilogue.md").read_text(encoding="utf-8") if (p.parent / "epilogue.md").exists() else "")
+             for p in CASE_FILES}
     for r in _case_fact_rows():
         slug = r["country"].lower()
         assert slug in texts, f"{r['fact_id']}: no case file for {r['country']}"
@@ -405,6 +425,8 @@ version: 1
 Aid was {{ aid("Egypt", "FMF", 2012) }} [@GAO-06-437; @SEED-CNAS-2015, Part IV, challenge 4].
 Again {{ aid("Egypt", "FMF", 2012, cite=False) }} [@GAO-06-437].
 
+## Conditionality episodes
+
 ### An episode {#sample-1}
 
 ## Discussion questions
@@ -417,19 +439,23 @@ Again {{ aid("Egypt", "FMF", 2012, cite=False) }} [@GAO-06-437].
 
 def test_parse_and_render_a_small_case():
     case = cases.parse(SAMPLE, slug="sample")
-    assert list(case.sections) == ["Summary", "Discussion questions"]
+    assert list(case.sections) == ["Summary", "Conditionality episodes", "Discussion questions"]
     assert cases.citation_keys(case.body) == ["GAO-06-437", "SEED-CNAS-2015"]
     assert cases.episode_headings(case) == {"sample-1": "An episode"}
     qs = cases.discussion_questions(case)
     assert [q["tags"] for q in qs] == [["C4", "C5"], ["C8"]]
     assert qs[1]["text"] == "How would you measure it?"
     md = cases.render_section(case, "Summary")
-    assert "$1.3 billion" in md
-    assert "Rand and Tankel 2015, Part IV, challenge 4" in md  # author-date label plus locator
-    assert "GAO 2006" in md
-    assert "{#" not in md and "{{" not in md and "[@" not in md
-    # the automatic citation follows the first figure only; cite=False leaves the second bare
-    assert md.count("Sharp 2013") == 1
+    dollar = "<span>&#36;</span>"
+    # endnotes numbered by first citation: the placeholder's source (CRS, Feb 2013) comes first,
+    # then GAO-06-437, then the report with its locator
+    assert f"{dollar}1.3 billion [1] [2; 3, Part IV, challenge 4]" in md
+    # cite=False leaves the second figure bare; the sentence's own citation is note 2 again
+    assert f"Again {dollar}1.3 billion [2]." in md
+    assert "{#" not in md and "{{" not in md and "[@" not in md and "$" not in md.replace(dollar, "")
+    refs = cases.references(case)
+    assert "- [1] " in refs and "RL33003" in refs.split("- [2]")[0]
+    assert "- [3] " in refs and "Security Cooperation" in refs.split("- [3]")[1]
 
 
 def test_unknown_citation_key_is_an_error():
@@ -479,3 +505,219 @@ def test_episode_text_before_outcome_hides_the_outcome():
     assert "Trigger." in text and "Outcome." not in text and "Response." not in text
     full = cases.episode_text(case, "egypt-2013")
     assert "Outcome." in full
+
+
+# ================================================================================================
+# template v2: the author's check (python -m casekit.cases check), for every case folder
+
+
+@pytest.mark.parametrize("slug", CASE_IDS)
+def test_casekit_check_passes(slug):
+    problems = casecheck.check(slug)
+    assert not problems, f"{len(problems)} template problems:\n" + "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=CASE_IDS)
+def test_a_case_names_no_year_after_its_decision(path):
+    # Independent of casecheck: every 4-digit year in the prose (citations, placeholders and source
+    # ids removed) and every year argument of a placeholder is at most the decision year.
+    meta, body = split_case(path)
+    year = int(str(meta["decision"]["date"])[:4])
+    ids = sorted(source_ids(), key=len, reverse=True)
+    text = scrub(body)
+    for sid in ids:
+        text = text.replace(sid, " ")
+    later = [y for y in re.findall(r"(?<![\d.,])((?:19|20)\d\d)(?![\d])", text) if int(y) > year]
+    for expr in PLACEHOLDER.findall(body):
+        later += [y for y in re.findall(r"\b((?:19|20)\d\d)\b", expr) if int(y) > year]
+    assert not later, f"years after the decision ({year}): {sorted(set(later))}"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=CASE_IDS)
+def test_epilogue_exists_with_its_sections(path):
+    epi = path.parent / "epilogue.md"
+    assert epi.exists(), "template v2: every case has an epilogue"
+    meta, body = split_case(epi)
+    case_meta, _ = split_case(path)
+    assert headings(body) == EPILOGUE_SECTIONS
+    assert str(meta["decision_date"]) == str(case_meta["decision"]["date"])
+    listed = {e["id"] for e in meta["episodes"]}
+    assert {e["id"] for e in case_meta["episodes"] or []} <= listed
+
+
+V1_EGYPT = ROOT / "tests" / "fixtures" / "cases_v1" / "egypt_case.md"
+
+
+def _copy_case(tmp_path, text, slug="egypt", epilogue=None):
+    folder = tmp_path / "cases" / slug
+    folder.mkdir(parents=True)
+    (folder / "case.md").write_text(text, encoding="utf-8")
+    if epilogue is not None:
+        (folder / "epilogue.md").write_text(epilogue, encoding="utf-8")
+    return tmp_path
+
+
+def test_check_fails_on_the_version_1_egypt_case(tmp_path):
+    root = _copy_case(tmp_path, V1_EGYPT.read_text(encoding="utf-8"))
+    messages = [str(p) for p in casecheck.check("egypt", root)]
+    joined = "\n".join(messages)
+    assert "front matter lacks decision" in joined
+    assert "After the report" in joined            # a v1 section that v2 does not allow
+    assert "missing: The decision" in joined
+    assert "epilogue (B case) is missing" in joined
+    assert "notebook is missing" in joined
+    assert "instructor/egypt/teaching_note.md: file missing" in joined
+
+
+def test_check_finds_the_hindsight_in_the_version_1_egypt_case(tmp_path):
+    # Give the v1 case a March 2015 decision: everything it says about 2015-2024 must be flagged.
+    text = V1_EGYPT.read_text(encoding="utf-8").replace(
+        "version: 1\n",
+        'version: 1\ndecision: {date: "2015-03", protagonist: "Secretary of State John Kerry", '
+        'question: "Should the holds be lifted?"}\n', 1)
+    root = _copy_case(tmp_path, text)
+    joined = "\n".join(str(p) for p in casecheck.check("egypt", root))
+    assert "year 2017 is after the decision (2015-03)" in joined          # the NGO-law episode
+    assert "year 2024 is after the decision" in joined
+    assert "'April 2014'" not in joined                                     # before the decision: fine
+    assert "'September 2018'" not in joined or "year 2018" in joined
+    assert 'placeholder {{ aid("Egypt", "FMF", 2022) }} uses year 2022' in joined
+    assert 'tiv_share("Egypt", "Russia", 2015, 2024) }} uses year 2024' in joined
+    assert "learning objective: year 2017" in joined                        # front matter too
+    assert "glossary CAATSA: year 2017" in joined
+
+
+@pytest.mark.parametrize("text, flagged", [
+    ("In 2016 the law changed.", "year 2016"),
+    ("the FY2016 act", "year 2016"),
+    ("between 2014 and 2016", "year 2016"),
+    ("2015-2016", "year 2016"),
+    ("In April 2015 Cairo agreed.", "'April 2015'"),
+    ("on 31 May 2015", "'May 2015'"),
+    ("dated 2015-04-02", "date 2015-04"),
+    ("by late 2015", "'late 2015'"),
+    ("As it turned out, Cairo held firm.", "hindsight wording"),
+    ("Officials would later say so.", "hindsight wording"),
+    ('worth {{ fact_x("a") }} and {{ aid("Egypt", "FMF", 2016) }}', "uses year 2016"),
+])
+def test_hindsight_flags(text, flagged):
+    found = casecheck.hindsight(text, casecheck.Decision(2015, 3))
+    assert any(flagged in msg for _, msg in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "In March 2015 the holds were still in place.",
+    "On 31 March 2015 and in 2014 and FY2015.",
+    "The FY2016 budget request, published in February 2015, asked for the same.",
+    "Aid totalled 2,050.5 million in one table and 2037.2 in another.",
+    "As cited [@AP-EGY-2018-09] and in the source id CRS-RL33003-2018-02.",
+    'A figure {{ aid("Egypt", "FMF", 2012) }} from the data.',
+])
+def test_hindsight_allows(text):
+    found = casecheck.hindsight(text, casecheck.Decision(2015, 3), casecheck._source_id_re())
+    assert found == []
+
+
+def _notebook(cells):
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+def _md(text, tags=None):
+    return {"cell_type": "markdown", "metadata": {"tags": tags} if tags else {}, "source": text}
+
+
+def _code(text, outputs=()):
+    return {"cell_type": "code", "metadata": {}, "source": text, "outputs": list(outputs), "execution_count": 1}
+
+
+def test_notebook_check_flags_leaks_before_the_predict_step(tmp_path):
+    path = tmp_path / "10_x.ipynb"
+    path.write_text(_notebook([
+        _md("# Case"),
+        _code("charts.aid_chart('Egypt', end=2015)", [{"output_type": "stream", "name": "stdout",
+                                                       "text": "fiscal_year 2014 2016\n"}]),
+        _code("cases.show_epilogue_section(epi, 'What was decided')"),
+        _md("## Predict", tags=["predict-step"]),
+        _code("print('2024 is fine here')"),
+    ]), encoding="utf-8")
+    found = []
+    casecheck._check_notebook(path, casecheck.Decision(2015, 3), lambda line, msg: found.append(msg))
+    joined = "\n".join(found)
+    assert "cell 2 output (before predict-step), line 1: year 2016" in joined
+    assert "cell 3: the epilogue is loaded before the predict-step cell" in joined
+    assert "never rendered after the predict-step" in joined
+    assert "2024" not in joined
+
+
+def test_notebook_check_needs_exactly_one_predict_step(tmp_path):
+    path = tmp_path / "10_x.ipynb"
+    path.write_text(_notebook([_md("# Case"), _code("x = 1")]), encoding="utf-8")
+    found = []
+    casecheck._check_notebook(path, casecheck.Decision(2015, 3), lambda line, msg: found.append(msg))
+    assert any("exactly one cell must carry the metadata tag 'predict-step' (found 0)" in m for m in found)
+
+
+def test_fso_cone_that_does_not_exist_is_flagged(tmp_path):
+    folder = tmp_path / "instructor" / "x"
+    folder.mkdir(parents=True)
+    (folder / "fso_variant.md").write_text("Officers from the political-military and economic cones.\n"
+                                           "Officers of the political and public diplomacy cones.\n")
+    found = []
+    casecheck._check_instructor(folder, casecheck.Decision(2015, 3), lambda f, line, msg: found.append((f, line, msg)))
+    cones = [(line, msg) for f, line, msg in found if f.endswith("fso_variant.md")]
+    assert [line for line, _ in cones] == [1]
+
+
+def test_role_cards_may_use_hindsight_only_in_the_debrief(tmp_path):
+    folder = tmp_path / "instructor" / "x"
+    folder.mkdir(parents=True)
+    (folder / "role_cards.md").write_text("## Card\n\nAs happened in September 2018.\n\n"
+                                          "## Debrief questions\n\nCompare with September 2018.\n")
+    found = []
+    casecheck._check_instructor(folder, casecheck.Decision(2015, 3), lambda f, line, msg: found.append((f, line, msg)))
+    lines = [line for f, line, msg in found if f.endswith("role_cards.md")]
+    assert lines == [3]
+
+
+def test_acronyms_must_be_in_the_glossary_and_spelled_out_first():
+    text = """---
+title: T
+country: Egypt
+slug: egypt
+glossary:
+  - {term: FMF, name: Foreign Military Financing, definition: d, source: SEED-CNAS-2015}
+---
+
+## Summary
+
+Egypt receives FMF [@SEED-CNAS-2015]. This sentence is here only to put more than one hundred and
+twenty characters between the first use and the spelled-out name, as a long paragraph would.
+Later, Foreign Military Financing (FMF) again; the GAO said so.
+The AH-64 and Part IV are not acronyms; DoD is.
+"""
+    case = cases.parse(text, slug="egypt")
+    found = []
+    casecheck._common_body_checks(case, cases.sources_table(), {}, lambda line, msg: found.append(msg))
+    joined = "\n".join(found)
+    assert "acronym GAO is not in the glossary" in joined
+    assert "acronym DoD is not in the glossary" in joined
+    assert "acronym FMF is not spelled out at first use" in joined
+    assert "AH" not in joined and " IV " not in joined
+
+
+def test_question_map_lists_every_challenge_and_recommendation():
+    case = cases.parse(SAMPLE, slug="sample")
+    table = cases.question_map(case)
+    assert "| C4 | Assess leverage | Q1 |" in table
+    assert "| C8 | Measure outcomes | Q2 |" in table
+    assert "| R1 |" in table and "| R10 |" in table
+    assert table.count("(none)") == 18 - 3
+
+
+def test_cli_exit_status(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "casekit.cases", "check", "no-such-case"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 2 and "no case file for: no-such-case" in out.stdout
