@@ -7,7 +7,10 @@ data               load and validate the cited tables in data/, plus query helpe
 coverage           which country, program group and fiscal year has an aid figure
 chartrule          which assistance row the charts use (the documented chart-row rule)
 foreignassistance  import the official ForeignAssistance.gov CSV (make update-data)
-cases              parse, check and render case files; numbers come from data/ via placeholders
+cases              what case notebooks import: re-exports casefile, facts, casecheck; `python -m casekit.cases check`
+casefile           parse and render A cases and epilogues (numbered endnotes, md_safe)
+facts              placeholder fact functions: figures for case prose from the data queries
+casecheck          the case template (v2) as code: front matter, sections, hindsight rule, notebook order
 charts             evidence charts for the case notebooks
 leverage           the leverage teaching heuristic (assess, sensitivity)
 conditionality     the conditionality teaching model and its historical episodes
