@@ -90,6 +90,8 @@ VOCAB_KEY = "casekit:vocabularies"
 #: Folder (under a data folder) for rows an instructor adds with ``make update-data``.
 LOCAL = "local"
 _BOM = b"\xef\xbb\xbf"
+#: The Data Package version the kit's descriptors follow (v2: needed for exclusiveMinimum).
+RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
 
 class DataError(ValueError):
@@ -478,9 +480,13 @@ def check_cells(table: Table, sch: dict) -> list[Problem]:
     found = _finite_problems(table, sch, order)
     descriptor = {k: v for k, v in sch.items() if k != "foreignKeys"}
     # the schema's own $schema (if any) sets the Table Schema version; the resource follows it
-    res_desc = {"name": "table", "data": [names] + [[r[i] for i in order] for r in table.rows], "schema": descriptor}
-    if "$schema" in sch:
-        res_desc["$schema"] = sch["$schema"].replace("tableschema.json", "dataresource.json")
+    # the kit's schemas are Table Schema v2 (datapackage.json declares it): exclusiveMinimum etc.
+    res_desc = {
+        "$schema": RESOURCE_PROFILE,
+        "name": "table",
+        "data": [names] + [[r[i] for i in order] for r in table.rows],
+        "schema": descriptor,
+    }
     report = Resource.from_descriptor(res_desc).validate(limit_errors=10000)
     by_name = {f["name"]: f for f in fields}
     keys = sch.get("primaryKey", [])
