@@ -366,7 +366,8 @@ def write(data_dir: Path | None = None) -> int:
         reader = csv.DictReader(fh)
         fields = reader.fieldnames
         rows = list(reader)
-    a = pd.read_csv(path, keep_default_na=False, na_values=[""])  # same order as rows
+    # same order as rows; schema and keys checked, but not the chart rule this function repairs
+    a = data.load("assistance", data_dir=data_dir, rules=False)
     s = data.load("sources", data_dir=data_dir)
     rule = chart_flags(a, s)
     changed = 0

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casekit.paths import DATA
+from casekit.data import COUNTRIES, load
 
-COUNTRIES = ("Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia")
 NON_ACTUAL = {"request", "authorization"}
 NONE_STATUSES = {"none_provided", "dash"}
 GAP = "·"
 
 
 def _read(assistance: pd.DataFrame | None) -> pd.DataFrame:
+    """The given rows, or the kit's validated assistance table (local additions are not coverage)."""
     if assistance is not None:
         return assistance
-    return pd.read_csv(DATA / "assistance.csv")
+    return load("assistance")
 
 
 def _cell(rows: pd.DataFrame) -> str:

@@ -173,9 +173,13 @@ def table_rules(name: str, table: tables.Table) -> list[Problem]:
 # loading
 
 
-def validate(name: str, data_dir=None, *, cache: bool = True) -> tables.Checked:
-    """Check table ``name`` (see :func:`casekit.tables.validate`); raise :class:`DataError` if it fails."""
-    return tables.validate(name, _data_dir(data_dir), rules=table_rules, cache=cache)
+def validate(name: str, data_dir=None, *, cache: bool = True, rules: bool = True) -> tables.Checked:
+    """Check table ``name`` (see :func:`casekit.tables.validate`); raise :class:`DataError` if it fails.
+
+    ``rules=False`` skips :func:`table_rules` for this table (schema and keys are still checked):
+    only for tools that repair what those rules check, such as ``python -m casekit.chartrule --write``.
+    """
+    return tables.validate(name, _data_dir(data_dir), rules=table_rules if rules else None, cache=cache)
 
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "float64", "boolean": "string", "year": "Int64"}
@@ -209,14 +213,15 @@ def _frame(raw: bytes, key: str, schema: dict) -> pd.DataFrame:
     return df.copy()
 
 
-def load(name: str, data_dir=None, *, cache: bool = True) -> pd.DataFrame:
+def load(name: str, data_dir=None, *, cache: bool = True, rules: bool = True) -> pd.DataFrame:
     """Return table ``name`` (see :data:`TABLES`) as a typed DataFrame, validated first.
 
     ``data_dir`` defaults to the kit's ``data/`` folder; tests pass a copy. ``cache=False`` forces a
-    full check even if these exact bytes passed before. Raises :class:`DataError` naming file, line,
-    column and rule on any problem. Rows added locally are not included (see :func:`load_local`).
+    full check even if these exact bytes passed before; ``rules=False``: see :func:`validate`.
+    Raises :class:`DataError` naming file, line, column and rule on any problem. Rows added locally
+    are not included (see :func:`load_local`).
     """
-    checked = validate(name, data_dir, cache=cache)
+    checked = validate(name, data_dir, cache=cache, rules=rules)
     return _frame(checked.raw, checked.key, checked.schema)
 
 

@@ -684,7 +684,7 @@ def validate_file(
     """
     path = Path(path)
     raw = read_bytes(path) if raw is None else raw
-    key = content_key(name, sch, stamped_rows, list(dependencies), raw)
+    key = content_key(name, sch, stamped_rows, list(dependencies), rules is not None, raw)
     if cache:
         rows = _cache_hit(key)
         if rows is not None:
