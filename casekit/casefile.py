@@ -16,7 +16,6 @@ network or depends on the current directory. The template checks live in :mod:`c
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass, field
@@ -310,23 +309,14 @@ def word_count(case: Case) -> int:
 
 
 def sources_table() -> pd.DataFrame:
-    """``data/sources.csv`` as text, indexed by source_id.
-
-    Read raw (not through the schema) so that a typo in a case still renders with a clear error
-    naming the missing key rather than failing on an unrelated row; the table itself is validated
-    by :mod:`casekit.data` wherever figures are read.
-    """
+    """``data/sources.csv`` (validated by :func:`casekit.data.load`) as text, indexed by source_id."""
     return _sources_table(data.fingerprint())
 
 
 @functools.lru_cache(maxsize=4)
 def _sources_table(_stamp) -> pd.DataFrame:
-    path = paths.DATA / "sources.csv"
-    if not path.exists():
-        return pd.DataFrame(columns=["source_id", "title", "author", "publisher", "date", "url"])
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        df = pd.DataFrame(list(csv.DictReader(fh))).fillna("")
-    df = df[df["source_id"].astype(str).str.len() > 0]
+    df = data.load("sources").astype(object).fillna("")
+    df = df.astype(str)
     return df.drop_duplicates("source_id", keep="first").set_index("source_id", drop=False)
 
 

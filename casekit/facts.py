@@ -176,45 +176,62 @@ def _sources(series) -> tuple:
 # the fact functions
 
 
-def _chart_rows(country: str, group: str, start: int, end: int) -> pd.DataFrame:
-    rows = data.assistance(country, start, end, group=group, chart_only=True)
-    rows = rows[(rows["row_type"] == "program") & rows["amount_usd_millions"].notna()]
-    return rows
+def _cell(country: str, group: str, fiscal_year: int, caller: str) -> dict:
+    """The charted cell (:func:`casekit.chartrule.value`) for one group and year, or a FactError."""
+    from . import chartrule
+
+    cell = chartrule.value(country, group, int(fiscal_year))
+    if cell is None or pd.isna(cell.get("amount")):
+        raise FactError(f"{caller}: assistance.csv has no chart row with an amount for {country}, {group}, "
+                        f"FY{fiscal_year}")
+    if cell.get("status") not in chartrule.IN_TOTALS:
+        raise FactError(f"{caller}: the charted {group} figure for FY{fiscal_year} is a {cell.get('status')}, "
+                        "not an amount a case may state as given")
+    return cell
 
 
 @_fact_function(2)
 def aid(country: str, group: str, fiscal_year: int) -> FactValue:
     """The charted amount of one program group in one fiscal year, as "$1.3 billion".
 
-    Reads the chart row(s) of ``assistance.csv`` (row type ``program``); if the chart rule flags more
-    than one row for the year (e.g. a full-year act and a separate supplemental) they are added.
+    Read through :func:`casekit.chartrule.value`, the same cell the charts plot: where one year has
+    several chart rows (a full-year act and a supplemental) they are already added there.
     """
-    sel = _chart_rows(country, group, fiscal_year, fiscal_year)
-    if sel.empty:
-        raise FactError(f"aid({country!r}, {group!r}, {fiscal_year}): assistance.csv has no chart row "
-                        "with an amount for that country, program group and fiscal year")
-    total = sum(Decimal(str(float(v))) for v in sel["amount_usd_millions"])
-    return FactValue(format_usd_millions(total), _sources(sel["source_id"]), float(total))
+    cell = _cell(country, group, fiscal_year, f"aid({country!r}, {group!r}, {fiscal_year})")
+    amount = Decimal(str(float(cell["amount"])))
+    return FactValue(format_usd_millions(amount), tuple(cell["source_ids"]), float(amount))
 
 
 @_fact_function(2, 3)
 def aid_sum(country: str, group: str, start: int, end: int) -> FactValue:
-    """Sum of chart rows over fiscal years start..end; fails if any year in the range is missing."""
-    sel = _chart_rows(country, group, start, end)
-    missing = sorted(set(range(start, end + 1)) - set(int(y) for y in sel["fiscal_year"]))
+    """Sum of the charted amounts over fiscal years start..end; fails if any year in the range is missing."""
+    caller = f"aid_sum({country!r}, {group!r}, {start}, {end})"
+    total, sources, missing = Decimal(0), [], []
+    for year in range(int(start), int(end) + 1):
+        try:
+            cell = _cell(country, group, year, caller)
+        except FactError:
+            missing.append(year)
+            continue
+        total += Decimal(str(float(cell["amount"])))
+        sources.extend(cell["source_ids"])
     if missing:
-        raise FactError(f"aid_sum({country!r}, {group!r}, {start}, {end}): no chart row for FY "
-                        + ", ".join(map(str, missing)))
-    total = sum(Decimal(str(float(v))) for v in sel["amount_usd_millions"])
-    return FactValue(format_usd_millions(total), _sources(sel["source_id"]), float(total))
+        raise FactError(f"{caller}: no chart row for FY " + ", ".join(map(str, missing)))
+    return FactValue(format_usd_millions(total), tuple(dict.fromkeys(sources)), float(total))
 
 
 @_fact_function(2, 3)
 def aid_years(country: str, group: str, start: int, end: int) -> FactValue:
-    """How many fiscal years in start..end have a chart row with an amount (digits)."""
-    sel = _chart_rows(country, group, start, end)
-    n = sel["fiscal_year"].nunique()
-    return FactValue(str(n), _sources(sel["source_id"]), float(n))
+    """How many fiscal years in start..end have a charted amount (digits)."""
+    n, sources = 0, []
+    for year in range(int(start), int(end) + 1):
+        try:
+            cell = _cell(country, group, year, "aid_years")
+        except FactError:
+            continue
+        n += 1
+        sources.extend(cell["source_ids"])
+    return FactValue(str(n), tuple(dict.fromkeys(sources)), float(n))
 
 
 def _supplier_totals(country: str, start: int, end: int):
