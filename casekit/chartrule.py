@@ -48,8 +48,9 @@ amount (a test checks this; ``python -m casekit.chartrule --write`` recomputes i
     python -m casekit.chartrule --write  # rewrite only the chart column of data/assistance.csv
 
 Security totals (:func:`security_totals`) add up a year's charted security program amounts, or use
-a printed security subtotal, whichever is larger (a printed subtotal smaller than the sum of its
-own year's programs covers less than they do and must not hide them). Requests never count; fiscal
+a printed security subtotal when it is at least that sum (less :data:`SUBTOTAL_ROUNDING`): a printed
+subtotal smaller than the sum of its own year's programs covers less than they do and must not
+hide them. Requests never count; fiscal
 and non-fiscal figures are never added together.
 """
 
@@ -89,6 +90,11 @@ RANGE_STATEMENT_EXCEPTIONS = {
     ("Egypt", "FMF", 2008): "FY2008 FMF was reduced by a rescission (CRS RL33003 caveat)",
     ("Egypt", "FMF", 2013): "FY2013 FMF was reduced by sequestration (CRS RL33003 caveat)",
 }
+
+#: A printed security subtotal is used for a year's total unless it falls short of the sum of that
+#: year's charted programs by more than this ($ millions): subtotals printed in whole millions
+#: (e.g. "$235 million" for 121 + 112 + 2.75 on the FY2017 Lebanon fact sheet) differ by rounding.
+SUBTOTAL_ROUNDING = 1.0
 
 #: Source ids of the ForeignAssistance.gov country files (``FAE-COUNTRY`` ...).
 FOREIGNASSISTANCE_PREFIX = "FAE-"
@@ -303,7 +309,7 @@ def security_totals_from(cells: pd.DataFrame, country: str, include_reimbursemen
         prog_sum = float(p["amount"].sum()) if len(p) else float("nan")
         sub = float(s["amount"].iloc[0]) if len(s) else float("nan")
         r = reimb[(reimb["fiscal_year"] == year) & reimb.index.isin(p.index)]
-        if pd.notna(sub) and (pd.isna(prog_sum) or sub >= prog_sum - float(r["amount"].sum())):
+        if pd.notna(sub) and (pd.isna(prog_sum) or sub >= prog_sum - float(r["amount"].sum()) - SUBTOTAL_ROUNDING):
             amount = sub + float(r["amount"].sum())  # printed security subtotals exclude reimbursements
             method = "printed subtotal" + (" plus reimbursements" if len(r) else "")
             used = pd.concat([s, r])
@@ -324,8 +330,9 @@ def security_totals_from(cells: pd.DataFrame, country: str, include_reimbursemen
 def security_totals(country: str, include_reimbursement: bool = False, data_dir=None) -> pd.DataFrame:
     """U.S. security assistance to ``country`` by fiscal year: one row per year with any charted figure.
 
-    ``amount`` is the larger of (a) the sum of the year's charted security programs and (b) a
-    printed security subtotal, so a subtotal that covers less never hides a program. Requests never
+    ``amount`` is a printed security subtotal when it is at least the sum of the year's charted
+    security programs (less :data:`SUBTOTAL_ROUNDING`), otherwise that sum, so a subtotal that
+    covers less never hides a program. Requests never
     count. Fiscal-year figures are never added to calendar or unknown-year ones: a year with any
     fiscal figure uses only those (the others are listed in ``left_out``); a year with only
     non-fiscal figures gets ``year_basis`` ``unknown`` or ``calendar`` and must be drawn marked.

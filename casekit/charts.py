@@ -1,20 +1,36 @@
-"""Evidence charts for the case notebooks (aid, military-spending share, suppliers, context, timeline).
+"""Evidence charts and tables for the case notebooks (aid, military-spending share, suppliers, context,
+timeline, events).
 
 Each ``*_chart`` function returns ``(fig, table)``: a matplotlib figure drawn in the kit's
-colour-blind-safe style and a small :class:`pandas.DataFrame` holding exactly the numbers the figure
-shows, so a notebook can print the numbers as text (nbval compares text, not PNG bytes) and so a
-reader who cannot see the chart loses nothing. :func:`show` displays both, with alt text.
+colour-blind-safe style and a :class:`pandas.DataFrame` holding exactly the numbers the figure shows
+(machine column names, so a notebook can filter it). :func:`show` displays the figure with alt text
+and the table **formatted for learners** (:func:`formatted`: column names in words with units, no
+index, sensible rounding, a caption), so a reader who cannot see the chart loses nothing and nbval
+can compare text.
 
-Everything comes from :mod:`casekit.data`; no number is typed here. Years with no data stay gaps in
-the lines (never zero), and every table keeps the ``source_id`` of its rows where the data have one.
+Decision-forcing notebooks stop at the decision year: every chart function takes ``end=`` (the last
+year shown) and the functions that show events take ``until=`` (the last date shown, ``YYYY``,
+``YYYY-MM`` or ``YYYY-MM-DD``; an event is shown only when its whole dated period ends by then).
+
+Assistance amounts come from :mod:`casekit.chartrule` (the chart rule of ``data/README.md``): a
+fiscal-year line joins only fiscal-year figures; a figure whose source states a calendar year or no
+year basis is drawn as a separate diamond, never joined to the line; a partial year or tranche is a
+hollow circle on the line; a request (not money provided) is a hollow triangle and never enters a
+line or total. Years with no data stay gaps (never zero). No number is typed here.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+import html
+import math
+
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from . import data
+from . import chartrule, data
+from .textsafe import md_safe
 from .style import OKABE_ITO
 
 __all__ = [
@@ -23,19 +39,87 @@ __all__ = [
     "supplier_chart",
     "context_chart",
     "timeline_chart",
+    "events_table",
+    "formatted",
+    "FormattedTable",
     "show",
     "table_text",
+    "GROUP_LABELS",
+    "INDICATOR_LABELS",
 ]
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
 
+#: Program groups in words (chart legends, table cells, explorer menus).
 GROUP_LABELS = {
-    "FMF": "FMF (military grants)",
-    "ESF": "ESF (economic support)",
-    "IMET": "IMET (training)",
-    "CSF": "Coalition Support Funds",
-    "all_accounts": "all U.S. assistance, obligations (ForeignAssistance.gov)",
+    "FMF": "Foreign Military Financing (grants)",
+    "FMF loan": "Foreign Military Financing loans",
+    "IMET": "military education and training (IMET)",
+    "ESF": "Economic Support Fund",
+    "DA": "Development Assistance",
+    "INCLE": "narcotics control and law enforcement (INCLE)",
+    "NADR": "nonproliferation, anti-terrorism, demining (NADR)",
+    "CSF": "Coalition Support Funds (reimbursements, not aid)",
+    "ISFF": "Iraq Security Forces Fund",
+    "ITEF/CTEF": "Iraq / Counter-ISIS Train and Equip Fund",
+    "Section 1206/2282/333": "Defense Department train and equip (Section 1206/2282/333)",
+    "PCF/PCCF": "Pakistan Counterinsurgency Fund",
+    "DoD counterdrug": "Defense Department counterdrug aid",
+    "DoD other": "other Defense Department security aid",
+    "other_security": "other security programs",
+    "global_health": "global health",
+    "food_aid": "food aid",
+    "humanitarian": "disaster and refugee aid",
+    "other_economic": "other economic programs",
+    "security_total": "security aid, printed total",
+    "economic_total": "economic aid, printed total",
+    "multi_account": "aid package, printed total (several accounts)",
+    "all_accounts": "all U.S. assistance, obligations (ForeignAssistance.gov, all accounts)",
+}
+
+#: Context indicators in words, with the axis range that does not mislead (None = from the data).
+INDICATOR_LABELS = {
+    "electoral_democracy_index": ("Electoral democracy (V-Dem index, 0 = least, 1 = most)", (0.0, 1.0)),
+    "terrorism_deaths": ("Deaths from terrorism (GTD via Our World in Data)", (0.0, None)),
+    "milex_share_gdp": ("Military spending, percent of GDP (SIPRI)", (0.0, None)),
+    "milex_current_usd": ("Military spending, USD millions (SIPRI, current)", (0.0, None)),
+    "gdp_current_usd": ("GDP, USD (World Bank, current)", (0.0, None)),
+    "population": ("Population (World Bank)", (0.0, None)),
+}
+
+STATUS_WORDS = {
+    "full": "whole year",
+    "partial": "partial (one tranche, running total or supplemental only)",
+    "partial_year": "partial year (year not over when the source was made)",
+    "request": "request only (not money provided)",
+    "none": "none provided (per source)",
+    "inferred_none": "none (inferred by the kit, no source says so)",
+}
+YEAR_BASIS_WORDS = {"fiscal": "fiscal year", "calendar": "calendar year", "unknown": "year basis not stated"}
+
+#: How :func:`formatted` shows each machine column: (words, kind). Kinds: money (USD millions, one
+#: decimal), percent (one decimal), index (three decimals), count (whole number), year, text, group.
+COLUMNS = {
+    "fiscal_year": ("Fiscal year", "year"),
+    "year": ("Year", "year"),
+    "program_group": ("Program", "group"),
+    "nominal_usd_m": ("USD millions (as printed)", "money"),
+    "constant_usd_m": ("USD millions (constant dollars)", "money"),
+    "aid_usd_m": ("U.S. security aid, USD millions", "money"),
+    "milex_usd_m": ("Military spending, USD millions", "money"),
+    "share_percent": ("Aid as percent of military spending", "percent"),
+    "status": ("Coverage", "status"),
+    "year_basis": ("Year basis", "year_basis"),
+    "basis": ("Basis", "text"),
+    "source_id": ("Source", "text"),
+    "indicator": ("Indicator", "indicator"),
+    "value": ("Value", "value"),
+    "unit": ("Unit", "text"),
+    "date": ("Date", "text"),
+    "event_type": ("Kind of event", "event_type"),
+    "episode": ("Episode", "text"),
+    "summary": ("What happened", "text"),
 }
 
 #: how event types are drawn on the timeline: (label, colour, marker)
@@ -55,8 +139,7 @@ _EVENT_CLASS = {
 
 
 def _figure(width=8.0, height=4.2) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=100, facecolor="white")
-    return fig
+    return Figure(figsize=(width, height), dpi=100, facecolor="white")
 
 
 def _style_axes(ax):
@@ -66,12 +149,43 @@ def _style_axes(ax):
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
 
 
+def _check_years(start, end):
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError(f"{name} must be a year (a whole number) or None, got {value!r}")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"start year {start} is after end year {end}")
+
+
+def _period_end(text: str) -> _dt.date:
+    """The last day of a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` period."""
+    day, precision = data.parse_partial_date(str(text))
+    if precision == "year":
+        return _dt.date(day.year, 12, 31)
+    if precision == "month":
+        nxt = _dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return nxt - _dt.timedelta(days=1)
+    return day
+
+
+def _cut_events(ev: pd.DataFrame, until) -> pd.DataFrame:
+    """Events whose whole dated period ends on or before the end of ``until`` (None = all)."""
+    if until is None or ev.empty:
+        return ev
+    try:
+        limit = _period_end(until)
+    except ValueError:
+        raise ValueError(f"until must be a date YYYY, YYYY-MM or YYYY-MM-DD, got {until!r}") from None
+    keep = [_period_end(d) <= limit for d in ev["date"].astype(str)]
+    return ev[keep]
+
+
 def _base_year() -> str:
-    for name in ("constant_base_year", "base_year"):
-        fn = getattr(data, name, None)
-        if fn is not None:
-            return str(fn())
-    return "base year"
+    return str(data.constant_base_year())
+
+
+def _ids(ids) -> str:
+    return "; ".join(ids)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,44 +193,96 @@ def _base_year() -> str:
 
 
 def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_total=True):
-    """Aid by program group, nominal (solid) and constant dollars (dashed), $ millions.
+    """Aid by program group, nominal (solid line) and constant dollars (dashed), USD millions.
 
-    Uses the chart rows of ``assistance.csv``; ``with_total`` adds the ForeignAssistance.gov
-    all-accounts obligations (military plus economic, not separable) as a grey line for context.
+    Lines join fiscal-year figures only (whole years, and partial ones marked with a hollow circle).
+    Figures whose source does not state a fiscal year are diamonds off the line; requests are hollow
+    triangles. ``with_total`` adds the ForeignAssistance.gov all-accounts obligations (military plus
+    economic, not separable) as a grey line for context; its latest year is partial. ``end`` is the
+    last fiscal year shown.
     """
+    _check_years(start, end)
+    data._check_country(country)
     wanted = list(groups) + (["all_accounts"] if with_total else [])
-    df = data.assistance(country, start, end, group=wanted, dollars="constant")
-    df = df[df["amount_usd_millions"].notna()]
-    df = df[(df["row_type"] == "program") | (df["program_group"] == "all_accounts")]
-    fig = _figure(width=8.5, height=5.2)
+    cells = chartrule.charted(country)
+    cells = cells[cells["program_group"].isin(wanted)
+                  & (cells["row_type"].eq("program") | cells["program_group"].eq("all_accounts"))]
+    if start is not None:
+        cells = cells[cells["fiscal_year"] >= start]
+    if end is not None:
+        cells = cells[cells["fiscal_year"] <= end]
+    cells = cells[cells["amount"].notna()].copy()
+    cells["constant"] = data.to_constant(cells["amount"], cells["fiscal_year"]).to_numpy()
+    fig = _figure(width=8.5, height=5.4)
     ax = fig.add_subplot(1, 1, 1)
-    colours = {g: c for g, c in zip(groups, [BLUE, ORANGE, GREEN, PURPLE, SKY])}
+    colours = {g: c for g, c in zip(groups, [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION])}
     colours["all_accounts"] = GREY
+    marked = {"partial": False, "other_year": False, "request": False}
     for g in wanted:
-        sub = df[df["program_group"] == g].sort_values("fiscal_year")
+        sub = cells[cells["program_group"] == g].sort_values("fiscal_year")
         if sub.empty:
             continue
-        years = sub["fiscal_year"].astype(int)
-        full = pd.Series(sub["amount_usd_millions"].to_numpy(), index=years)
-        const = pd.Series(sub["amount_constant"].to_numpy(), index=years)
-        idx = range(int(years.min()), int(years.max()) + 1)
-        full, const = full.reindex(idx), const.reindex(idx)  # gaps stay gaps
+        line = sub[sub["year_basis"].eq("fiscal") & sub["status"].isin(chartrule.IN_TOTALS)]
         label = GROUP_LABELS.get(g, g)
-        ax.plot(full.index, full.to_numpy(), color=colours[g], marker="o", markersize=3.5, linewidth=1.8,
-                label=f"{label}, nominal")
-        ax.plot(const.index, const.to_numpy(), color=colours[g], linestyle="--", linewidth=1.4,
-                label=f"{label}, constant {_base_year()} $")
-    ax.set_ylabel("US$ millions")
-    ax.set_xlabel("U.S. fiscal year")
-    ax.set_title(f"U.S. assistance to {country} by program")
+        if not line.empty:
+            years = line["fiscal_year"].astype(int)
+            idx = range(int(years.min()), int(years.max()) + 1)
+            full = pd.Series(line["amount"].to_numpy(), index=years).reindex(idx)  # gaps stay gaps
+            const = pd.Series(line["constant"].to_numpy(), index=years).reindex(idx)
+            ax.plot(full.index, full.to_numpy(), color=colours[g], marker="o", markersize=3.5, linewidth=1.8,
+                    label=label)
+            ax.plot(const.index, const.to_numpy(), color=colours[g], linestyle="--", linewidth=1.4)
+            part = line[line["status"] != "full"]
+            if not part.empty:
+                ax.plot(part["fiscal_year"], part["amount"], linestyle="none", marker="o", markersize=9,
+                        markerfacecolor="white", markeredgecolor=colours[g], zorder=3)
+                marked["partial"] = True
+        other = sub[sub["year_basis"].ne("fiscal") & sub["status"].isin(chartrule.IN_TOTALS)]
+        if not other.empty:
+            ax.plot(other["fiscal_year"], other["amount"], linestyle="none", marker="D", markersize=6,
+                    color=colours[g], zorder=3)
+            marked["other_year"] = True
+        req = sub[sub["status"] == "request"]
+        if not req.empty:
+            ax.plot(req["fiscal_year"], req["amount"], linestyle="none", marker="^", markersize=8,
+                    markerfacecolor="white", markeredgecolor=colours[g], zorder=3)
+            marked["request"] = True
+    # legend entries for the line styles and marker kinds, in black
+    if not cells.empty:
+        ax.plot([], [], color=BLACK, linewidth=1.8, label="solid line: as printed (nominal USD)")
+        ax.plot([], [], color=BLACK, linewidth=1.4, linestyle="--", label=f"dashed line: constant {_base_year()} USD")
+    if marked["partial"]:
+        ax.plot([], [], linestyle="none", marker="o", markersize=9, markerfacecolor="white",
+                markeredgecolor=BLACK, label="partial year or tranche")
+    if marked["other_year"]:
+        ax.plot([], [], linestyle="none", marker="D", markersize=6, color=BLACK,
+                label="year basis not a stated fiscal year (not joined)")
+    if marked["request"]:
+        ax.plot([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="white",
+                markeredgecolor=BLACK, label="request only (not money provided)")
+    ax.set_ylabel("USD millions")
+    ax.set_xlabel("U.S. fiscal year (October to September)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    span = "" if cells.empty else f", FY{int(cells.fiscal_year.min())}–FY{int(cells.fiscal_year.max())}"
+    ax.set_title(f"U.S. assistance to {country} by program{span}")
     ax.set_ylim(bottom=0)
     _style_axes(ax)
-    ax.legend(fontsize=10, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
-    fig.tight_layout()
-    table = df[["fiscal_year", "program_group", "amount_usd_millions", "amount_constant", "basis", "source_id"]]
-    table = table.rename(columns={"amount_usd_millions": "nominal_usd_m", "amount_constant": "constant_usd_m"})
+    handles, labels = ax.get_legend_handles_labels()
+    rows = math.ceil(len(labels) / 2)
+    fig.set_size_inches(9.5, 4.4 + 0.28 * rows)
+    fig.legend(handles, labels, fontsize=9.5, frameon=False, loc="lower center", ncol=2)
+    fig.subplots_adjust(left=0.09, right=0.98, top=0.92, bottom=(0.13 + 0.28 * rows) / (4.4 + 0.28 * rows) + 0.02)
+    table = pd.DataFrame({
+        "fiscal_year": cells["fiscal_year"].astype(int),
+        "program_group": cells["program_group"],
+        "nominal_usd_m": cells["amount"],
+        "constant_usd_m": cells["constant"].round(1),
+        "status": cells["status"],
+        "year_basis": cells["year_basis"],
+        "basis": cells["basis"],
+        "source_id": [_ids(i) for i in cells["source_ids"]],
+    })
     table = table.sort_values(["program_group", "fiscal_year"]).reset_index(drop=True)
-    table["constant_usd_m"] = table["constant_usd_m"].round(1)
     return fig, table
 
 
@@ -124,18 +290,37 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
 # 2. security assistance as a share of the partner's military spending
 
 
-def milex_share_chart(country: str):
-    """U.S. security assistance / partner military expenditure, by year (percent)."""
+def milex_share_chart(country: str, start=None, end=None):
+    """U.S. security assistance (fiscal year) / partner military expenditure (calendar year), percent.
+
+    Security assistance is :func:`casekit.data.security_assistance_series`: fiscal-year figures only,
+    no requests, no Coalition Support Funds. ``end`` is the last year shown.
+    """
+    _check_years(start, end)
     share = data.security_share_of_milex(country).dropna()
-    fig = _figure(height=3.6)
+    aid = data.security_assistance_series(country)
+    milex = data.milex_usd_millions(country)
+    if start is not None:
+        share = share[share.index >= start]
+    if end is not None:
+        share = share[share.index <= end]
+    fig = _figure(height=3.8)
     ax = fig.add_subplot(1, 1, 1)
     ax.bar(share.index, share.to_numpy() * 100, color=BLUE, width=0.7)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("percent of military spending")
-    ax.set_xlabel("year (U.S. fiscal year paired with calendar year)")
+    ax.set_xlabel("year (U.S. fiscal year of aid paired with the calendar year of spending)")
     ax.set_title(f"U.S. security assistance as a share of {country}'s military spending")
+    ax.set_ylim(bottom=0)
     _style_axes(ax)
     fig.tight_layout()
-    table = pd.DataFrame({"year": share.index.astype(int), "share_percent": (share.to_numpy() * 100).round(1)})
+    years = share.index.astype(int)
+    table = pd.DataFrame({
+        "year": years,
+        "aid_usd_m": aid.reindex(years).to_numpy(),
+        "milex_usd_m": milex.reindex(years).round(1).to_numpy(),
+        "share_percent": (share.to_numpy() * 100).round(1),
+    })
     return fig, table
 
 
@@ -143,8 +328,16 @@ def milex_share_chart(country: str):
 # 3. arms suppliers by period
 
 
-def supplier_chart(country: str, periods=((1995, 2009), (2010, 2014), (2015, 2024)), top=4):
-    """Each period's supplier shares of SIPRI TIV imports; the ``top`` suppliers overall, rest as 'others'."""
+def supplier_chart(country: str, periods=((1995, 2009), (2010, 2014), (2015, 2024)), top=4, end=None):
+    """Each period's supplier shares of SIPRI TIV imports; the ``top`` suppliers overall, rest as 'others'.
+
+    ``end`` cuts the periods: a period starting after ``end`` is dropped, one spanning it stops there.
+    """
+    _check_years(None, end)
+    if end is not None:
+        periods = [(a, min(b, end)) for a, b in periods if a <= end]
+    if not periods:
+        raise ValueError(f"no supplier period starts by end={end}")
     shares = {f"{a}-{b}": data.supplier_shares(country, a, b) for a, b in periods}
     overall = pd.concat(shares.values(), axis=1).fillna(0).sum(axis=1).sort_values(ascending=False, kind="mergesort")
     keep = list(overall.index[:top])
@@ -165,7 +358,7 @@ def supplier_chart(country: str, periods=((1995, 2009), (2010, 2014), (2015, 202
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("percent of major-arms imports (SIPRI trend-indicator values)")
-    ax.set_title(f"Who sells {country} its major weapons")
+    ax.set_title(f"Who sold {country} its major weapons")
     _style_axes(ax)
     ax.legend(fontsize=10, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
@@ -179,13 +372,21 @@ def supplier_chart(country: str, periods=((1995, 2009), (2010, 2014), (2015, 202
 
 
 def context_chart(country: str, indicators=("electoral_democracy_index", "terrorism_deaths", "milex_share_gdp"),
-                  start=1995):
-    """Small multiples of context indicators (one panel each), with units from context.csv."""
+                  start=1995, end=None):
+    """Small multiples of context indicators (one panel each), titled in words, axes from zero
+    (the democracy index on its full 0-1 scale). ``end`` is the last year shown."""
+    _check_years(start, end)
+    data._check_country(country)
     ctx = data.load("context")
-    ctx = ctx[(ctx["country"] == country) & (ctx["year"] >= start)]
-    fig = _figure(width=9.0, height=3.2)
+    ctx = ctx[(ctx["country"] == country) & (ctx["year"] >= (start if start is not None else 0))]
+    if end is not None:
+        ctx = ctx[ctx["year"] <= end]
+    fig = _figure(width=10.5, height=3.6)
     tables = []
     for i, ind in enumerate(indicators, 1):
+        if ind not in INDICATOR_LABELS:
+            raise ValueError(f"indicator must be one of {', '.join(INDICATOR_LABELS)}, got {ind!r}")
+        title, (lo, hi) = INDICATOR_LABELS[ind]
         sub = ctx[ctx["indicator"] == ind].sort_values("year")
         ax = fig.add_subplot(1, len(indicators), i)
         if not sub.empty:
@@ -194,49 +395,88 @@ def context_chart(country: str, indicators=("electoral_democracy_index", "terror
             series = series.reindex(range(int(years.min()), int(years.max()) + 1))  # gaps stay gaps
             ax.plot(series.index, series.to_numpy(), color=OKABE_ITO[i - 1], linewidth=1.8, marker="o",
                     markersize=2.5)
-            unit = str(sub["unit"].iloc[0])
-            ax.set_title(ind.replace("_", " "), fontsize=11)
-            ax.set_xlabel(unit, fontsize=10)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
             tables.append(sub[["indicator", "year", "value", "unit", "source_id"]])
+        ax.set_title(_wrap(title, 30), fontsize=11)
+        ax.set_xlabel("calendar year", fontsize=10)
+        ax.set_ylim(bottom=lo)
+        if hi is not None:
+            ax.set_ylim(top=hi)
         _style_axes(ax)
+    fig.suptitle(f"{country}: context", fontsize=13)
     fig.tight_layout()
-    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=["indicator", "year", "value", "unit", "source_id"])
     return fig, table
 
 
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------
-# 5. event timeline over aid
+# 5. event timeline over aid, and the events list
 
 
-def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=None):
+def events_table(country: str, until=None, start=None, episodes=None) -> pd.DataFrame:
+    """The dated events of ``country`` up to ``until`` (an event shows only if its whole dated period
+    ends by then), optionally from calendar year ``start`` and only for ``episodes``."""
+    ev = data.events(country)
+    if start is not None:
+        ev = ev[ev["date_start"].dt.year >= start]
+    if episodes is not None:
+        ev = ev[ev["episode"].isin(list(episodes))]
+    ev = _cut_events(ev, until)
+    return ev[["date", "event_type", "episode", "summary", "source_id"]].reset_index(drop=True)
+
+
+def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=None, until=None):
     """Aid line(s) with dated events marked underneath, coloured by kind of event.
 
-    The top panel shows ``group`` (chart rows, nominal) and the ForeignAssistance.gov all-accounts
-    obligations; the bottom panel places each event of ``country`` (optionally only ``episodes``) on
-    the same time axis.
+    The top panel shows ``group`` (charted fiscal-year amounts, nominal) and the ForeignAssistance.gov
+    all-accounts obligations; the bottom panel places each event of ``country`` (optionally only
+    ``episodes``) on the same time axis. ``end`` is the last year shown; events are cut at ``until``
+    (default: the end of ``end``).
     """
-    aid = data.assistance(country, start, end, group=[group, "all_accounts"])
-    aid = aid[aid["amount_usd_millions"].notna()]
+    _check_years(start, end)
+    cells = chartrule.charted(country)
+    cells = cells[cells["program_group"].isin([group, "all_accounts"]) & cells["amount"].notna()
+                  & cells["fiscal_year"].between(start, end) & cells["year_basis"].eq("fiscal")
+                  & cells["status"].isin(chartrule.IN_TOTALS)
+                  & (cells["row_type"].eq("program") | cells["program_group"].eq("all_accounts"))]
     ev = data.events(country)
     ev = ev[(ev["date_start"].dt.year >= start) & (ev["date_start"].dt.year <= end)]
     if episodes is not None:
         ev = ev[ev["episode"].isin(list(episodes))]
-    fig = _figure(width=9.0, height=5.0)
+    ev = _cut_events(ev, until if until is not None else str(end))
+    fig = _figure(width=9.0, height=5.2)
     ax1 = fig.add_subplot(2, 1, 1)
     ax2 = fig.add_subplot(2, 1, 2, sharex=ax1)
     for g, colour in ((group, BLUE), ("all_accounts", GREY)):
-        sub = aid[aid["program_group"] == g].sort_values("fiscal_year")
+        sub = cells[cells["program_group"] == g].sort_values("fiscal_year")
         if sub.empty:
             continue
         years = sub["fiscal_year"].astype(int)
-        s = pd.Series(sub["amount_usd_millions"].to_numpy(), index=years).reindex(range(years.min(), years.max() + 1))
+        s = pd.Series(sub["amount"].to_numpy(), index=years).reindex(range(years.min(), years.max() + 1))
         # a fiscal year starts 1 October of the previous calendar year; plot at mid-year
         ax1.plot(s.index - 0.25, s.to_numpy(), color=colour, marker="o", markersize=3.5,
                  label=GROUP_LABELS.get(g, g))
-    ax1.set_ylabel("US$ millions")
+        part = sub[sub["status"] != "full"]
+        if not part.empty:
+            ax1.plot(part["fiscal_year"] - 0.25, part["amount"], linestyle="none", marker="o", markersize=9,
+                     markerfacecolor="white", markeredgecolor=colour, label=f"{GROUP_LABELS.get(g, g)}: partial year")
+    ax1.set_ylabel("USD millions")
     ax1.set_ylim(bottom=0)
-    ax1.set_title(f"{country}: aid and the events around it")
-    ax1.legend(fontsize=10, frameon=False, loc="lower left")
+    ax1.set_title(f"{country}: aid and the events around it, {start}–{end}")
+    ax1.legend(fontsize=9, frameon=False, loc="lower left")
     _style_axes(ax1)
     rows = {k: i for i, k in enumerate(EVENT_STYLE)}
     for cls, (label, colour, marker) in EVENT_STYLE.items():
@@ -247,7 +487,9 @@ def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=Non
         ax2.scatter(x, [rows[cls]] * len(sub), color=colour, marker=marker, s=45, label=label, zorder=3)
     ax2.set_yticks(list(rows.values()), [EVENT_STYLE[k][0] for k in rows], fontsize=10)
     ax2.set_ylim(-0.6, len(rows) - 0.4)
-    ax2.set_xlabel("calendar year")
+    ax2.set_xlim(start - 0.5, end + 0.5)
+    ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax2.set_xlabel("calendar year (aid plotted at the middle of each fiscal year)")
     _style_axes(ax2)
     fig.tight_layout()
     table = ev[["date", "event_type", "episode", "summary", "source_id"]].reset_index(drop=True)
@@ -255,18 +497,127 @@ def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=Non
 
 
 # ---------------------------------------------------------------------------------------------
-# display
+# tables for learners
+
+
+class FormattedTable:
+    """A table ready to show learners: words for column names (with units), no index, rounding by
+    kind of number, a caption. Renders as HTML in JupyterLab and as aligned text elsewhere (and for
+    nbval). ``frame`` holds the formatted strings."""
+
+    def __init__(self, frame: pd.DataFrame, caption: str, note: str = ""):
+        self.frame = frame
+        self.caption = caption
+        self.note = note
+
+    def text(self) -> str:
+        body = self.frame.to_string(index=False) if len(self.frame) else "(no rows)"
+        parts = [self.caption, body] + ([self.note] if self.note else [])
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        def esc(value) -> str:  # escape, then keep dollar signs from being typeset as maths
+            return md_safe(html.escape(str(value)))
+
+        head = "".join(f"<th>{esc(c)}</th>" for c in self.frame.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
+            for row in self.frame.itertuples(index=False)
+        )
+        note = f"<p><small>{esc(self.note)}</small></p>" if self.note else ""
+        return (f"<table><caption>{esc(self.caption)}</caption><thead><tr>{head}</tr></thead>"
+                f"<tbody>{body}</tbody></table>{note}")
+
+
+def _fmt_number(value, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{v:,.{decimals}f}"
+
+
+def _fmt_value(value, unit: str) -> str:
+    unit = str(unit).lower()
+    if unit.startswith("index"):
+        return _fmt_number(value, 3)
+    if "percent" in unit:
+        return _fmt_number(value, 1)
+    if "count" in unit or unit == "persons" or unit.startswith("us$,"):
+        return _fmt_number(value, 0)
+    return _fmt_number(value, 1)
+
+
+def formatted(table: pd.DataFrame, caption: str, note: str = "", columns=None) -> FormattedTable:
+    """Format a chart table (or any table with the kit's column names) for learners.
+
+    Known columns (:data:`COLUMNS`) get words and units and are rounded by kind: USD millions to
+    one decimal with thousands separators, percents to one decimal, index values to three, counts
+    to whole numbers; program groups, coverage and year basis appear in words. ``columns`` picks and
+    orders columns; a table with a named index (e.g. the supplier table's ``period``) keeps it as a
+    first column. Unknown numeric columns are treated as percents when the caption says "percent",
+    otherwise rounded to one decimal.
+    """
+    df = table.copy()
+    if not isinstance(df.index, pd.RangeIndex) and df.index.name:
+        df = df.reset_index()
+    if columns is not None:
+        df = df[list(columns)]
+    out = pd.DataFrame(index=range(len(df)))
+    base = _base_year()
+    for col in df.columns:
+        words, kind = COLUMNS.get(col, (str(col).replace("_", " "), None))
+        if col == "constant_usd_m":
+            words = f"USD millions (constant {base} dollars)"
+        values = df[col].tolist()
+        if kind == "money":
+            cells = [_fmt_number(v, 1) for v in values]
+        elif kind == "percent":
+            cells = [_fmt_number(v, 1) for v in values]
+        elif kind == "year":
+            cells = ["–" if pd.isna(v) else str(int(v)) for v in values]
+        elif kind == "group":
+            cells = [GROUP_LABELS.get(v, v) for v in values]
+        elif kind == "status":
+            cells = [STATUS_WORDS.get(v, v) for v in values]
+        elif kind == "year_basis":
+            cells = [YEAR_BASIS_WORDS.get(v, v) for v in values]
+        elif kind == "indicator":
+            cells = [INDICATOR_LABELS.get(v, (v, None))[0] for v in values]
+        elif kind == "event_type":
+            cells = ["" if pd.isna(v) else str(v).replace("_", " ") for v in values]
+        elif kind == "value" and "unit" in df.columns:
+            cells = [_fmt_value(v, u) for v, u in zip(values, df["unit"])]
+        elif kind is None and pd.api.types.is_numeric_dtype(df[col]):
+            cells = [_fmt_number(v, 1) for v in values]
+        else:
+            cells = ["" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else str(v)
+                     for v in values]
+        out[words] = cells
+    return FormattedTable(out, caption, note)
 
 
 def table_text(table: pd.DataFrame, max_colwidth: int = 70) -> str:
-    """A table as plain text (deterministic, no index clutter), for printing under a chart."""
+    """A raw table as plain text (deterministic, no index clutter). Prefer :func:`formatted` for learners."""
     with pd.option_context("display.max_colwidth", max_colwidth, "display.width", 200,
                            "display.max_rows", 500, "display.max_columns", 20):
         return table.to_string(index=not isinstance(table.index, pd.RangeIndex), max_colwidth=max_colwidth)
 
 
-def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True) -> None:
-    """Display ``fig`` as a PNG with alt text, then print the numbers it shows."""
+def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True, caption: str | None = None,
+         note: str = "") -> None:
+    """Display ``fig`` as a PNG with alt text, then the numbers it shows as a formatted table.
+
+    ``caption`` defaults to the alt text's first sentence.
+    """
     import io
 
     from IPython.display import Image, display
@@ -275,4 +626,5 @@ def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True) -> None:
     fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
     display(Image(data=buf.getvalue(), format="png", metadata={"alt": alt}))
     if print_table:
-        print(table_text(table))
+        cap = caption if caption is not None else alt.split(". ")[0].rstrip(".") + "."
+        display(formatted(table, cap, note))

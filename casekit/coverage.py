@@ -8,6 +8,7 @@ Cell codes (one character per fiscal year):
 ``A``  an enacted, allocated, obligated or otherwise reported amount (not a request)
 ``R``  only a budget request, a bill-stage figure or an authorization
 ``N``  a source says none was provided, or prints a dash ('—') for the cell
+``I``  no source prints the cell; the kit infers that none was given (``inferred_none``)
 ``·``  no row for that year (a gap)
 """
 
@@ -37,6 +38,8 @@ def _cell(rows: pd.DataFrame) -> str:
         return "R"
     if rows["value_status"].isin(NONE_STATUSES).any():
         return "N"
+    if rows["value_status"].eq("inferred_none").any():
+        return "I"
     return GAP
 
 

@@ -3,36 +3,90 @@
 :func:`series` is the pure query behind the explorer (tested directly); :class:`DataExplorer` is the
 ipywidgets front end: dropdowns for country and program group, nominal or constant dollars, a year
 range, one persistent bar chart updated in place, a text readout and the table of sources behind
-the bars. A year with no data is drawn as a grey "no data" mark on the axis — never as a zero bar.
+the bars. Amounts come from :mod:`casekit.chartrule`. A year with no data is drawn as a grey "no
+data" mark on the axis — never as a zero bar; partial years are hatched; amounts whose source gives no
+fiscal year, requests, and sourced or inferred "none" years each have their own mark. Menu labels and
+the readout say what each total includes (e.g. Pakistan's security total leaves out Coalition Support
+Funds, which are their own series).
 """
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import matplotlib.ticker
 import pandas as pd
 
-from . import data, style
+from . import charts, chartrule, data, style
 from .figures import PersistentFigure, chart_image
+from .textsafe import md_safe
 
 ALL_SECURITY = "All security programs"
 ALL_ACCOUNTS = "All accounts (ForeignAssistance.gov obligations)"
 YEAR_MIN, YEAR_MAX = 1990, 2024
 
+#: year statuses in a :func:`series` frame
+STATUSES = ("data", "partial", "other_year", "request", "none_provided", "inferred_none", "no_data")
 
-def group_options(country: str, data_dir=None) -> list[str]:
-    """Program groups the country has chart rows for, after the two summary views."""
-    df = data.assistance(country, data_dir=data_dir)
-    df = df[(df["row_type"] == "program") & df["amount_usd_millions"].notna()]
-    groups = sorted(set(df["program_group"]) - {"all_accounts", "multi_account"})
-    return [ALL_SECURITY, ALL_ACCOUNTS] + groups
+
+def _has_csf(country, data_dir=None) -> bool:
+    cells = chartrule.charted(country, data_dir)
+    return bool(((cells["program_group"] == "CSF") & cells["amount"].notna()).any())
+
+
+def label(country: str, group: str, data_dir=None) -> str:
+    """The menu and chart label of a view: it says what the amount includes."""
+    if group == ALL_SECURITY:
+        if _has_csf(country, data_dir):
+            return "All security programs, excluding Coalition Support Funds (CSF) reimbursements"
+        return "All security programs"
+    if group == ALL_ACCOUNTS:
+        return "All U.S. assistance, all agencies and accounts (ForeignAssistance.gov obligations)"
+    return charts.GROUP_LABELS.get(group, group)
+
+
+def includes(country: str, group: str, data_dir=None) -> str:
+    """One sentence on what a view's amounts include and leave out."""
+    if group == ALL_SECURITY:
+        text = ("Security programs only: a printed security total where a source gives one that is at least "
+                "the sum of the year's programs, otherwise the sum of the programs the kit has (a floor "
+                "where coverage is partial). Requests and economic aid are left out")
+        if _has_csf(country, data_dir):
+            text += ("; Coalition Support Funds (reimbursements of the partner's costs, not aid) are left out "
+                     "and shown as their own series, 'CSF'")
+        return text + "."
+    if group == ALL_ACCOUNTS:
+        return ("ForeignAssistance.gov obligations, all agencies and accounts, military and economic together "
+                "(the file does not separate them and appears to leave out Coalition Support Funds); "
+                "its latest fiscal year was not complete when the file was made and is marked partial.")
+    if group == "CSF":
+        return ("Coalition Support Funds: Defense Department reimbursements of the partner's costs in "
+                "support of U.S. operations, not assistance; never included in the security total.")
+    return (f"{label(country, group, data_dir)}: the charted amount of each year (one document's programs "
+            "summed, supplementals added; requests shown apart, never as money provided).")
+
+
+def group_options(country: str, data_dir=None) -> list[tuple[str, str]]:
+    """(label, value) pairs for the program menu: the two summary views, then each program group the
+    country has an amount for. Labels say what each view includes."""
+    cells = chartrule.charted(country, data_dir)
+    cells = cells[(cells["row_type"] == "program") & cells["amount"].notna()]
+    groups = sorted(set(cells["program_group"]) - {"all_accounts", "multi_account"})
+    views = [ALL_SECURITY, ALL_ACCOUNTS] + groups
+    return [(label(country, g, data_dir), g) for g in views]
 
 
 def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020, data_dir=None) -> pd.DataFrame:
-    """One row per fiscal year start..end: ``amount`` ($ millions; NaN = no data) and ``source_ids``.
+    """One row per fiscal year start..end.
 
-    See :func:`_series` for the definitions; results are cached per data folder and file contents.
+    Columns: ``amount`` ($ millions; NaN when the year has no amount that counts), ``status`` (one of
+    :data:`STATUSES`: ``data`` a whole fiscal-year amount; ``partial`` a partial year, tranche or
+    supplemental only; ``other_year`` an amount whose source states a calendar year or no year basis,
+    never joined to fiscal years; ``request`` only a request, in ``request`` not ``amount``;
+    ``none_provided`` a source says none; ``inferred_none`` the kit infers none; ``no_data``),
+    ``year_basis``, ``request`` (the requested amount, else NaN) and ``source_ids``.
+    See :func:`_series`; results are cached per data folder and file contents.
     """
     if start > end:
         raise ValueError(f"start year {start} is after end year {end}")
@@ -42,75 +96,109 @@ def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020,
     return full[full["fiscal_year"].between(start, end)].reset_index(drop=True)
 
 
+def _status_of(status: str, year_basis: str) -> str:
+    if status in ("none", "none_provided"):
+        return "none_provided"
+    if status in ("request", "inferred_none"):
+        return status
+    if year_basis != "fiscal":
+        return "other_year"
+    return "data" if status == "full" else "partial"
+
+
 @lru_cache(maxsize=256)
 def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.DataFrame:
-    """The query behind :func:`series` (cached). Definitions:
-
-    ``group`` is a program group, :data:`ALL_SECURITY` (printed security subtotal where the data have
-    one, else the sum of security program rows: a floor where coverage is partial) or
-    :data:`ALL_ACCOUNTS` (ForeignAssistance.gov all-account obligations).
-    """
-    rows = data.assistance(country, data_dir=data_dir)
+    """The query behind :func:`series` (cached), from :mod:`casekit.chartrule`."""
+    data._check_country(country)
+    if dollars not in ("nominal", "constant"):
+        raise ValueError("dollars must be 'nominal' or 'constant'")
+    cells = chartrule.charted(country, data_dir)
+    by_year = {}
     if group == ALL_SECURITY:
-        amounts = data.security_assistance_series(country, data_dir=data_dir)
-        used = rows[rows["category"].isin(["security"]) & rows["amount_usd_millions"].notna()]
-    elif group == ALL_ACCOUNTS:
-        used = rows[(rows["program_group"] == "all_accounts") & (rows["basis"] == "obligation")]
-        used = used[used["amount_usd_millions"].notna()]
-        amounts = used.groupby("fiscal_year")["amount_usd_millions"].sum()
+        totals = chartrule.security_totals(country, data_dir=data_dir)
+        for r in totals.itertuples():
+            by_year[int(r.fiscal_year)] = (r.amount, _status_of(r.status, r.year_basis), r.year_basis,
+                                           float("nan"), list(r.source_ids))
+        sec = cells[(cells["category"] == "security") & cells["row_type"].isin(["program", "subtotal"])]
     else:
-        used = rows[(rows["program_group"] == group) & (rows["row_type"] == "program")]
-        used = used[used["amount_usd_millions"].notna()]
-        amounts = used.groupby("fiscal_year")["amount_usd_millions"].sum()
+        if group == ALL_ACCOUNTS:
+            sec = cells[cells["program_group"] == "all_accounts"]
+        else:
+            sec = cells[(cells["program_group"] == group) & (cells["row_type"] == "program")]
+        for r in sec.itertuples():
+            st = _status_of(r.status, r.year_basis)
+            if st in ("request", "none_provided", "inferred_none"):
+                continue
+            by_year[int(r.fiscal_year)] = (r.amount, st, r.year_basis, float("nan"), list(r.source_ids))
+    # years without an amount that counts: a request, or a sourced or inferred "none"
+    for status in ("request", "none", "inferred_none"):
+        rows = sec[sec["status"] == status]
+        for year, grp in rows.groupby("fiscal_year"):
+            year = int(year)
+            if year in by_year:
+                continue
+            ids = sorted({i for t in grp["source_ids"] for i in t})
+            req = float(grp["amount"].sum()) if status == "request" else float("nan")
+            by_year[year] = (float("nan"), _status_of(status, "fiscal"), str(grp["year_basis"].iloc[0]), req, ids)
     years = list(range(start, end + 1))
-    out = pd.DataFrame({"fiscal_year": years})
-    out["amount"] = [float(amounts.get(y, float("nan"))) for y in years]
-    # a year a source explicitly records as "none provided" is a sourced fact, not a gap
-    none_rows = rows[rows["value_status"] == "none_provided"]
-    if group not in (ALL_SECURITY, ALL_ACCOUNTS):
-        none_rows = none_rows[none_rows["program_group"] == group]
-    elif group == ALL_SECURITY:
-        none_rows = none_rows[none_rows["category"] == "security"]
-    none_years = set(none_rows["fiscal_year"].astype(int))
-    out["status"] = [
-        "data" if pd.notna(a) else ("none_provided" if y in none_years else "no_data")
-        for y, a in zip(years, out["amount"])
-    ]
-    used = pd.concat([used, none_rows[none_rows["fiscal_year"].isin(
-        [y for y, st in zip(years, out["status"]) if st == "none_provided"])]])
-    by_year = used.groupby("fiscal_year")["source_id"].agg(lambda s: sorted(set(s)))
-    out["source_ids"] = [by_year.get(y, []) if st != "no_data" else [] for y, st in zip(years, out["status"])]
+    empty = (float("nan"), "no_data", "", float("nan"), [])
+    rows = [by_year.get(y, empty) for y in years]
+    out = pd.DataFrame({
+        "fiscal_year": years,
+        "amount": [float(r[0]) for r in rows],
+        "status": [r[1] for r in rows],
+        "year_basis": [r[2] for r in rows],
+        "request": [float(r[3]) for r in rows],
+        "source_ids": [r[4] for r in rows],
+    })
     if dollars == "constant":
         out["amount"] = data.to_constant(out["amount"], out["fiscal_year"], data_dir=data_dir).to_numpy()
-    elif dollars != "nominal":
-        raise ValueError("dollars must be 'nominal' or 'constant'")
+        out["request"] = data.to_constant(out["request"], out["fiscal_year"], data_dir=data_dir).to_numpy()
     return out
 
 
 def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None = None) -> str:
-    """A plain-language readout of a :func:`series` result."""
-    have = frame["amount"].notna()
-    n, total = int(have.sum()), len(frame)
+    """A plain-language readout of a :func:`series` result: what the amount includes, how many
+    years have data, and which years are partial, of another year basis, requests or none."""
+    name = label(country, group)
     span = f"FY{frame.fiscal_year.iloc[0]}–FY{frame.fiscal_year.iloc[-1]}"
-    unit = "nominal $" if dollars == "nominal" else f"constant {base_year} $"
-    if n == 0:
-        return f"{country}, {group}, {span}: no year has an amount in the kit. A gap is a gap, not zero."
-    peak = frame.loc[frame["amount"].idxmax()]
+    unit = "nominal USD" if dollars == "nominal" else f"constant {base_year} USD"
+    fiscal = frame[frame["status"].isin(["data", "partial"])]
+    n, total = len(fiscal), len(frame)
+
+    def years(status):
+        return ", ".join(f"FY{y}" for y in frame.loc[frame["status"] == status, "fiscal_year"])
+
+    if n == 0 and not (frame["status"] == "other_year").any():
+        text = f"{country}, {name}, {span}: no fiscal year has an amount in the kit. A gap is a gap, not zero."
+    else:
+        text = f"{country}, {name}, {span} ({unit} millions): {n} of {total} fiscal years have an amount"
+        if n:
+            peak = fiscal.loc[fiscal["amount"].idxmax()]
+            text += (f"; sum over those years {fiscal['amount'].sum():,.1f}; highest FY{int(peak.fiscal_year)} "
+                     f"at {peak.amount:,.1f}")
+        text += "."
+    for status, words in (("partial", "Partial (a part of the year only)"),
+                          ("other_year", "Amounts whose source gives no fiscal year (not added to the fiscal series)"),
+                          ("request", "Only a request (not money provided)"),
+                          ("none_provided", "Sources record no assistance of this kind"),
+                          ("inferred_none", "No assistance inferred by the kit (no source says so)")):
+        if (frame["status"] == status).any():
+            text += f" {words}: {years(status)}."
     missing = frame.loc[frame["status"] == "no_data", "fiscal_year"].tolist()
-    none = frame.loc[frame["status"] == "none_provided", "fiscal_year"].tolist()
-    text = (
-        f"{country}, {group}, {span} ({unit} millions): {n} of {total} years have data; "
-        f"sum over those years {frame['amount'].sum():,.1f}; highest FY{int(peak.fiscal_year)} at {peak.amount:,.1f}."
-    )
-    if none:
-        text += " Sources record no assistance of this kind in " + ", ".join(f"FY{y}" for y in none) + "."
     if missing:
         text += f" No data for {len(missing)} year(s): " + ", ".join(f"FY{y}" for y in missing) + "."
     return text
 
 
 class DataExplorer:
-    """Dropdowns + one persistent figure rendered into a ``widgets.Image``, updated in place."""
+    """Dropdowns + one persistent figure rendered into a ``widgets.Image``, updated in place.
+
+    Bars are whole fiscal-year amounts; hatched bars are partial years; diamonds are amounts whose
+    source gives no fiscal year (never drawn as bars of the fiscal series); hollow triangles are
+    requests; hollow circles a sourced "none"; hollow squares a "none" the kit infers; grey crosses
+    years with no data.
+    """
 
     def __init__(self, country="Egypt", group=ALL_SECURITY, dollars="nominal", years=(2000, 2020), data_dir=None):
         import ipywidgets as widgets
@@ -118,14 +206,15 @@ class DataExplorer:
         self.data_dir = data_dir
         self.base_year = data.constant_base_year(data_dir)
         self.country = widgets.Dropdown(options=list(data.COUNTRIES), value=country, description="Country")
-        self.group = widgets.Dropdown(options=group_options(country, data_dir), value=group, description="Program")
+        self.group = widgets.Dropdown(options=group_options(country, data_dir), value=group, description="Program",
+                                      layout=widgets.Layout(width="460px"))
         self.dollars = widgets.ToggleButtons(
-            options=[("Nominal $", "nominal"), (f"Constant {self.base_year} $", "constant")], value=dollars
+            options=[("Nominal USD", "nominal"), (f"Constant {self.base_year} USD", "constant")], value=dollars
         )
         self.years = widgets.IntRangeSlider(
             value=years, min=YEAR_MIN, max=YEAR_MAX, description="Fiscal years", continuous_update=False
         )
-        self.image = chart_image(layout=widgets.Layout(width="720px"))
+        self.image = chart_image(layout=widgets.Layout(width="760px"))
         self.readout = widgets.HTML()
         self.table = widgets.HTML()
         self._build_figure()
@@ -141,26 +230,40 @@ class DataExplorer:
     # figure -----------------------------------------------------------------------------------
     def _build_figure(self):
         style.apply()
-        self._canvas = PersistentFigure(figsize=(7.2, 4.0), dpi=100)
+        self._canvas = PersistentFigure(figsize=(7.6, 4.6), dpi=100)
         self.fig = self._canvas.fig
         self.ax = self.fig.add_subplot()
         xs = list(range(YEAR_MIN, YEAR_MAX + 1))
         self.bars = self.ax.bar(xs, [0] * len(xs), color=style.OKABE_ITO[0], width=0.8)
-        (self.gap_marks,) = self.ax.plot([], [], linestyle="none", marker="x", color="#666666",
-                                         markersize=8, clip_on=False, label="no data in the kit")
-        (self.none_marks,) = self.ax.plot([], [], linestyle="none", marker="o", markerfacecolor="none",
-                                          color=style.OKABE_ITO[3], markersize=8, clip_on=False,
-                                          label="none provided (per source)")
+        marks = dict(linestyle="none", clip_on=False)
+        (self.other_marks,) = self.ax.plot([], [], marker="D", color=style.OKABE_ITO[1], markersize=7,
+                                           label="amount, year basis not a stated fiscal year", **marks)
+        (self.request_marks,) = self.ax.plot([], [], marker="^", markerfacecolor="none", color=style.OKABE_ITO[4],
+                                             markersize=9, label="request only (not money provided)", **marks)
+        (self.gap_marks,) = self.ax.plot([], [], marker="x", color="#666666", markersize=8,
+                                         label="no data in the kit", **marks)
+        (self.none_marks,) = self.ax.plot([], [], marker="o", markerfacecolor="none", color=style.OKABE_ITO[3],
+                                          markersize=8, label="none provided (per source)", **marks)
+        (self.inferred_marks,) = self.ax.plot([], [], marker="s", markerfacecolor="none", color=style.OKABE_ITO[3],
+                                              markersize=8, label="none, inferred by the kit", **marks)
+        import matplotlib.patches as mpatches
+
+        handles = [mpatches.Patch(color=style.OKABE_ITO[0], label="whole fiscal year"),
+                   mpatches.Patch(facecolor="white", edgecolor=style.OKABE_ITO[0], hatch="///",
+                                  label="partial year or tranche"),
+                   self.other_marks, self.request_marks, self.gap_marks, self.none_marks, self.inferred_marks]
         self.ax.set_xlabel("U.S. fiscal year (selected years in colour)")
         self.ax.set_xlim(YEAR_MIN - 0.7, YEAR_MAX + 0.7)
         self.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        self.ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
-        self.fig.subplots_adjust(left=0.11, right=0.98, top=0.9, bottom=0.27)
+        self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False,
+                       fontsize=9)
+        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.36)
 
     # events -----------------------------------------------------------------------------------
     def _on_country(self, change):
         options = group_options(change["new"], self.data_dir)
-        keep = self.group.value if self.group.value in options else ALL_SECURITY
+        values = [v for _, v in options]
+        keep = self.group.value if self.group.value in values else ALL_SECURITY
         with self.group.hold_trait_notifications():
             self.group.options = options
             self.group.value = keep
@@ -173,7 +276,7 @@ class DataExplorer:
         """Redraw for the current controls; returns the selected years' frame.
 
         The x axis always spans YEAR_MIN..YEAR_MAX and the y axis is scaled to the whole series, so
-        moving the year slider only recolours bars (selected years in blue, the rest faded) and is
+        moving the year slider only recolours bars (selected years in colour, the rest faded) and is
         blitted over a cached background. Changing country, program or dollars rescales the axes and
         refreshes that background.
         """
@@ -183,20 +286,33 @@ class DataExplorer:
         frame = full[full["fiscal_year"].between(start, end)].reset_index(drop=True)
         structure = (country, group, dollars)
         if structure != getattr(self, "_structure", None):
-            amounts = dict(zip(full.fiscal_year, full.amount))
+            by_year = {int(r.fiscal_year): r for r in full.itertuples()}
             for bar, year in zip(self.bars, range(YEAR_MIN, YEAR_MAX + 1)):
-                value = amounts.get(year, float("nan"))
-                bar.set_height(value if pd.notna(value) else 0)
-                bar.set_visible(bool(pd.notna(value)))
-            gaps = full.loc[full.status == "no_data", "fiscal_year"].tolist()
-            self.gap_marks.set_data(gaps, [0] * len(gaps))
-            nones = full.loc[full.status == "none_provided", "fiscal_year"].tolist()
-            self.none_marks.set_data(nones, [0] * len(nones))
-            top = full.amount.max()
+                r = by_year.get(year)
+                shown = r is not None and r.status in ("data", "partial")
+                bar.set_height(r.amount if shown else 0)
+                bar.set_visible(shown)
+                partial = shown and r.status == "partial"
+                bar.set_hatch("///" if partial else None)
+                bar.set_facecolor("white" if partial else style.OKABE_ITO[0])
+                bar.set_edgecolor(style.OKABE_ITO[0])
+
+            def at(status, column=None):
+                sel = full[full.status == status]
+                ys = [0] * len(sel) if column is None else sel[column].tolist()
+                return sel.fiscal_year.tolist(), ys
+
+            self.other_marks.set_data(*at("other_year", "amount"))
+            self.request_marks.set_data(*at("request", "request"))
+            self.gap_marks.set_data(*at("no_data"))
+            self.none_marks.set_data(*at("none_provided"))
+            self.inferred_marks.set_data(*at("inferred_none"))
+            top = pd.concat([full.amount, full.request]).max()
             self.ax.set_ylim(0, (top * 1.15) if pd.notna(top) and top > 0 else 1)
-            unit = "nominal" if dollars == "nominal" else f"constant {self.base_year}"
-            self.ax.set_ylabel(f"$ millions ({unit})")
-            self.ax.set_title(f"U.S. assistance to {country}: {group}", loc="left")
+            unit = "nominal USD" if dollars == "nominal" else f"constant {self.base_year} USD"
+            self.ax.set_ylabel(f"USD millions ({unit.split(' USD')[0]})")
+            self.ax.set_title(_wrap(f"U.S. assistance to {country}: {label(country, group, self.data_dir)}", 70),
+                              loc="left", fontsize=11)
             self._canvas.freeze(self.bars)
             self._structure = structure
         for bar, year in zip(self.bars, range(YEAR_MIN, YEAR_MAX + 1)):
@@ -204,7 +320,8 @@ class DataExplorer:
         self.image.value = self._canvas.png()
         text = describe(country, group, dollars, frame, self.base_year)
         self.image.tooltip = text  # rendered as the image's title: a text alternative to the chart
-        self.readout.value = f"<p>{text}</p>"
+        self.readout.value = (f"<p>{md_safe(html.escape(text))}</p>"
+                              f"<p><em>Includes:</em> {md_safe(html.escape(includes(country, group, self.data_dir)))}</p>")
         self.table.value = sources_table_html(frame, self.data_dir)
         return frame
 
@@ -214,15 +331,22 @@ class DataExplorer:
         display(self.widget)
 
 
+def _wrap(text: str, width: int) -> str:
+    return charts._wrap(text, width)
+
+
 def sources_table_html(frame: pd.DataFrame, data_dir=None) -> str:
     """An HTML table of the documents behind the years shown."""
     ids = [i for ids in frame["source_ids"] for i in ids]
     if not ids:
         return "<p><em>No sources: no data shown.</em></p>"
     src = data.sources_for(ids, data_dir)
+    def esc(value) -> str:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else md_safe(html.escape(str(value)))
+
     rows = "".join(
-        f"<tr><td>{r.source_id}</td><td>{r.publisher}</td><td>{r.title}</td><td>{r.date}</td>"
-        f"<td>{'' if pd.isna(r.table_or_page) else r.table_or_page}</td></tr>"
+        f"<tr><td>{esc(r.source_id)}</td><td>{esc(r.publisher)}</td><td>{esc(r.title)}</td><td>{esc(r.date)}</td>"
+        f"<td>{esc(r.table_or_page)}</td></tr>"
         for r in src.itertuples()
     )
     return (

@@ -118,25 +118,31 @@ def test_pakistan_security_subtotal_matches_program_rows(aid):
     assert s == _amount(aid, "Pakistan", 2016, "Total Security-Related", "CRS-PAK-2019-03", "appropriation") == 322
 
 
-def test_pakistan_sanctions_years_recorded_not_blank(aid):
+def test_pakistan_sanctions_years_are_an_inference_not_a_sourced_none(aid):
     """Before the Sept/Oct 2001 waivers U.S. aid to Pakistan was 'limited mainly to refugee and
-    counter-narcotics assistance' (Carnegie, Oct 2001): FY2000-FY2001 FMF and IMET are recorded as
-    none_provided with an empty amount, not as a silent gap and not as zero."""
+    counter-narcotics assistance' (Carnegie, Oct 2001). That sentence does not say that no FMF or
+    IMET was given in FY2000-FY2001, so those rows are the kit's inference (value_status
+    inferred_none, empty amount), never a zero and never charted as a sourced 'none'."""
+    from casekit import chartrule
+
     r = aid[(aid.country == "Pakistan") & aid.fiscal_year.isin([2000, 2001]) & aid.program.isin(["FMF", "IMET"])]
     assert len(r) == 4
-    assert (r.value_status == "none_provided").all()
+    assert (r.value_status == "inferred_none").all()
     assert r.amount_usd_millions.isna().all()
+    cells = chartrule.charted("Pakistan")
+    cells = cells[cells.fiscal_year.isin([2000, 2001]) & cells.program_group.isin(["FMF", "IMET"])]
+    assert set(cells.status) == {"inferred_none"}
 
 
 # --- Iraq --------------------------------------------------------------------------------------
 
-def test_iraq_before_fy2003_recorded_as_none_provided(aid):
+def test_iraq_before_fy2003_is_an_inference_not_a_sourced_none(aid):
     """Iraq was on the state-sponsors-of-terrorism list from 13 Sept 1990; most of the sanctions were
-    lifted in 2003 (AFPS, 22 Oct 2004). FY2000-FY2002 FMF and IMET are recorded as none_provided,
-    with an empty amount, rather than left as a silent gap."""
+    lifted in 2003 (AFPS, 22 Oct 2004). The source does not print FMF or IMET for FY2000-FY2002, so
+    those rows are the kit's inference (inferred_none), with an empty amount."""
     r = aid[(aid.country == "Iraq") & aid.fiscal_year.isin([2000, 2001, 2002]) & aid.program.isin(["FMF", "IMET"])]
     assert len(r) == 6
-    assert (r.value_status == "none_provided").all() and r.amount_usd_millions.isna().all()
+    assert (r.value_status == "inferred_none").all() and r.amount_usd_millions.isna().all()
 
 
 def test_iraq_isff_fy2005_agrees_across_crs_and_sigir(aid):
@@ -251,7 +257,7 @@ def test_coverage_matrix_matches_table(aid):
     from casekit.coverage import coverage_matrix
     m = coverage_matrix(aid)
     assert m.loc[("Egypt", "FMF"), 2012] == "A"
-    assert m.loc[("Pakistan", "FMF"), 2000] == "N"
+    assert m.loc[("Pakistan", "FMF"), 2000] == "I"  # inferred by the kit, not printed
     assert m.loc[("Pakistan", "PCF/PCCF"), 2014] == "N"  # CRS prints a dash
     assert m.loc[("Iraq", "ITEF/CTEF"), 2018] == "R"
 
@@ -281,12 +287,144 @@ def test_empty_amount_iff_not_reported(aid):
     assert (aid.amount_usd_millions.isna() == (aid.value_status != "reported")).all()
 
 
-def test_one_chart_row_per_group(aid):
-    c = aid[aid.chart]
-    assert not c.duplicated(["country", "fiscal_year", "program_group", "row_type"]).any()
-    assert (c.scope.isin(["full_year", "range_statement"])).all()
+def test_chart_rows_of_a_cell_are_one_reading_plus_supplementals(aid):
+    c = aid[aid.chart & (aid.scope != "supplemental")]
+    key = ["country", "fiscal_year", "program_group", "row_type"]
+    assert (c.groupby(key)[["source_id", "basis"]].nunique() == 1).all().all()
+    assert c.scope.isin(["full_year", "range_statement", "partial", "partial_year"]).all()
     fae = c[c.program_group == "all_accounts"]
     assert (fae.source_id == "FAE-COUNTRY").all() and (fae.basis == "obligation").all()
+
+
+# --- Charted totals against the totals printed in the sources ------------------------------------
+#
+# Each expected total below is typed from the source table named in the docstring (an independent
+# fact); the test fails on any difference from what the kit charts (casekit.chartrule).
+
+def _totals(country):
+    from casekit import chartrule
+
+    return chartrule.security_totals(country).set_index("fiscal_year")
+
+
+def test_colombia_security_totals_fy1997_2001_equal_the_cip_table():
+    """CIP 'U.S. Aid to Colombia Since 1997: Summary Tables', 'Military and Police Assistance Programs'
+    (updated 6/1/07), total row: 1997 86.0, 1998 114.3, 1999 306.6, 2000 743.05, 2001 236.2 ($ millions;
+    the issue-11 audit's reading of the table; the program cells the kit holds add up to the same)."""
+    t = _totals("Colombia")
+    expected = {1997: 86.0, 1998: 114.3, 1999: 306.6, 2000: 743.05, 2001: 236.2}
+    for year, total in expected.items():
+        assert t.loc[year, "amount"] == pytest.approx(total, abs=1e-9), year
+        assert t.loc[year, "year_basis"] == "fiscal" and t.loc[year, "status"] == "full"
+
+
+def test_colombia_security_totals_fy2006_2011_equal_just_the_facts_table():
+    """Just the Facts, 'Grant military and police aid to Colombia, All Programs, 2006-2011' (April 2010),
+    TOTAL row, U.S. dollars: 581,832,053; 602,625,053; 395,205,402; 400,453,053; 423,404,053; 342,367,761."""
+    t = _totals("Colombia")
+    expected = {2006: 581.832053, 2007: 602.625053, 2008: 395.205402, 2009: 400.453053,
+                2010: 423.404053, 2011: 342.367761}
+    for year, total in expected.items():
+        assert t.loc[year, "amount"] == pytest.approx(total, abs=1e-6), year
+
+
+def test_colombia_fy2000_security_aid_about_a_quarter_of_military_spending():
+    """With Plan Colombia's FY2000 money counted (CIP total 743.05) and SIPRI's 2000 spending, U.S.
+    security aid is about a quarter of Colombia's military spending, not the 2.3% a zero row produced."""
+    from casekit import data
+
+    share = data.security_share_of_milex("Colombia").loc[2000]
+    assert 0.2 < share < 0.3
+
+
+def test_colombia_fy2004_is_not_charted_from_the_request():
+    """CRS RS21213 (May 2003): 'For FY2004, the Bush Administration has requested $573 million in State
+    Department Andean Counterdrug Initiative and Foreign Military Financing funds' -- a request spanning
+    two accounts, which must not be the charted FY2004 total."""
+    t = _totals("Colombia")
+    assert t.loc[2004, "amount"] != 573.0 and t.loc[2004, "method"] == "sum of programs"
+
+
+def test_pakistan_security_totals_equal_the_crs_tables():
+    """CRS 'Direct Overt U.S. Aid Appropriations for and Military Reimbursements to Pakistan', 'Total
+    Security-Related': March 2014 edition FY2009 989, FY2010 1,236, FY2011 1,277, FY2012 849, FY2013 361;
+    March 2019 edition FY2014 371, FY2015 343, FY2016 322, FY2017 305, FY2018 23 ($ millions)."""
+    t = _totals("Pakistan")
+    expected = {2009: 989, 2010: 1236, 2011: 1277, 2012: 849, 2013: 361,
+                2014: 371, 2015: 343, 2016: 322, 2017: 305, 2018: 23}
+    for year, total in expected.items():
+        assert t.loc[year, "amount"] == total, year
+
+
+def test_pakistan_csf_is_its_own_series_outside_the_security_total():
+    """CRS tables: 'CSF Reimbursements' FY2010 1,499 (2014 edition) beside 'Total Security-Related' 1,236.
+    The security total leaves CSF out; CSF charts as its own group; with reimbursements the two add."""
+    from casekit import chartrule
+
+    t = _totals("Pakistan")
+    assert t.loc[2010, "amount"] == 1236
+    csf = chartrule.value("Pakistan", "CSF", 2010)
+    assert csf["amount"] == 1499 and csf["category"] == "reimbursement"
+    both = chartrule.security_totals("Pakistan", include_reimbursement=True).set_index("fiscal_year")
+    assert both.loc[2010, "amount"] == 1236 + 1499
+
+
+def test_lebanon_security_totals_equal_the_state_fact_sheets():
+    """State Department 'U.S. Security Cooperation With Lebanon' fact sheets: FY2017 '$235 million'
+    (FMF 121 + IMET 2.75 + DoD 112 add to 235.75: the sheet rounds), FY2019 $218 million, FY2020 $216
+    million (May 2021 sheet), FY2021 $236 million."""
+    t = _totals("Lebanon")
+    for year, total in {2017: 235.0, 2019: 218.0, 2020: 216.0, 2021: 236.0}.items():
+        assert t.loc[year, "amount"] == total, year
+        assert t.loc[year, "year_basis"] == "fiscal"
+
+
+def test_lebanon_fy2007_fmf_counts_the_220_million_supplemental_once():
+    """State (2007): the FY2007 emergency supplemental 'includes $220 million in F[MF]'; State's FMF list
+    gives Lebanon '$224.8 million (2007)', i.e. the supplemental plus a regular 4.8. The charted FY2007 FMF
+    is 224.8, not 444.8."""
+    from casekit import chartrule
+
+    cell = chartrule.value("Lebanon", "FMF", 2007)
+    assert cell["amount"] == 224.8
+
+
+def test_iraq_fy2015_train_and_equip_is_the_total_not_total_plus_components():
+    """DoD FY2015 ITEF justification and Bloomberg (June 2015): $1,618 million in all; the
+    breakdowns (Iraqi forces, Kurdish forces, tribal forces) are components."""
+    from casekit import chartrule
+
+    cell = chartrule.value("Iraq", "ITEF/CTEF", 2015)
+    assert cell["amount"] == 1618.0 and cell["status"] == "full"
+
+
+def test_iraq_fy2011_isff_request_is_not_charted_as_money():
+    """Washington Post (2010): 'the Pentagon requested $2 billion' for ISFF in FY2011. A request is shown
+    as a request and never enters the security total."""
+    from casekit import chartrule
+
+    cell = chartrule.value("Iraq", "ISFF", 2011)
+    assert cell["amount"] == 2000.0 and cell["status"] == "request"
+    assert 2011 not in _totals("Iraq").index
+
+
+def test_egypt_fy2024_foreignassistance_obligations_are_a_partial_year():
+    """The ForeignAssistance.gov snapshot holds only part of FY2024 ('data through part of FY2024'),
+    so its FY2024 obligations (about 33 of the usual ~1,400 $ millions for Egypt) are marked partial."""
+    from casekit import chartrule
+
+    cell = chartrule.value("Egypt", "all_accounts", 2024, row_type="total")
+    assert cell["status"] == "partial_year"
+    assert chartrule.value("Egypt", "all_accounts", 2023, row_type="total")["status"] == "full"
+
+
+def test_every_row_states_its_year_basis(aid):
+    assert aid.year_basis.isin(["fiscal", "calendar", "unknown"]).all()
+    # CRS tables and appropriation acts are fiscal-year documents
+    assert (aid[aid.source_id.str.startswith(("CRS-PAK", "STAT-"))].year_basis == "fiscal").all()
+    # 'In 2017, the United States provided ... $121 million in Foreign Military Financing' (State, 2018)
+    r = aid[(aid.source_id == "STATE-SPOX-LEB-2018") & (aid.program_group == "FMF")]
+    assert (r.year_basis == "unknown").all()
 
 
 # --- Deflator ----------------------------------------------------------------------------------
