@@ -97,7 +97,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="never open a browser")
     parser.add_argument("--check-port", action="store_true", help="only check that the port is free")
     parser.add_argument("--token", default=None, help="login token (default: a new random one)")
-    args = parser.parse_args(argv)
+    args, jupyter_args = parser.parse_known_args(argv)  # anything else goes to JupyterLab as it is
 
     if not 1 <= args.port <= 65535:
         print(f"PORT must be a number between 1 and 65535, got {args.port}", file=sys.stderr)
@@ -120,7 +120,9 @@ def main(argv=None) -> int:
     print("Stop the server with Ctrl-C (twice).", flush=True)
 
     env = dict(os.environ, JUPYTER_TOKEN=token)  # not on the command line, where `ps` would show it
-    cmd = command(args.port, root, open_browser)
+    cmd = command(args.port, root, open_browser) + jupyter_args
+    if token == "":  # explicitly no token (the browser test suite on loopback); JUPYTER_TOKEN="" would not do
+        cmd.append("--IdentityProvider.token=")
     if os.name == "posix":  # JupyterLab takes over this process: Ctrl-C and its shutdown work as usual
         os.chdir(root)
         os.execve(cmd[0], cmd, env)
