@@ -22,6 +22,9 @@ style              colour-blind-safe palette, fonts and alt text for figures
 kitmap             the map of cases, tools and exercises (built or coming)
 mywork             copy notebooks into the learner's own my-work/ folder, never overwriting
 execute            re-execute notebooks in place, deterministically (make notebooks)
+textsafe           md_safe(): the one place that keeps rendered Markdown/HTML from being typeset as maths
+lab                start JupyterLab on the whole kit (make lab): port check, link with token, browser
+bootstrap          create or repair .venv and install the pinned packages (run by make; stdlib only)
 """
 
 __version__ = "0.1.0"
