@@ -26,7 +26,8 @@ import yaml
 from . import casefile, facts, paths
 from .casefile import CHALLENGES, EPILOGUE_FIELDS, EPILOGUE_SECTIONS, REQUIRED_FIELDS, REQUIRED_SECTIONS
 
-__all__ = ["Problem", "Decision", "check", "check_all", "hindsight", "TEACHING_NOTE_SECTIONS"]
+__all__ = ["Problem", "Decision", "check", "check_all", "hindsight", "refresh", "refresh_generated",
+           "GENERATORS", "TEACHING_NOTE_SECTIONS"]
 
 TEACHING_NOTE_SECTIONS = (
     "Audience and placement",
@@ -564,6 +565,18 @@ def _outside_debrief(text: str) -> str:
     return "\n".join(out)
 
 
+def _list_items(text: str) -> list[str]:
+    """The items of a numbered Markdown list, continuation lines joined."""
+    items: list[str] = []
+    for line in text.splitlines():
+        m = re.match(r"^\s*\d+\.\s+(.*)$", line)
+        if m:
+            items.append(m.group(1).strip())
+        elif items and line.strip() and line.startswith((" ", "\t")):
+            items[-1] += " " + line.strip()
+    return items
+
+
 def _check_instructor(folder: Path, decision: Decision | None, add_file) -> None:
     rel = f"instructor/{folder.name}"
     for name in ("teaching_note.md", "role_cards.md", "fso_variant.md"):
@@ -587,7 +600,7 @@ def _check_instructor(folder: Path, decision: Decision | None, add_file) -> None
             m = re.search(rf"^##[ \t]+(?:\d+\.\s*)?{re.escape(name)}[ \t]*$(.*?)(?=^##[ \t]|\Z)", text, re.M | re.S)
             return m.group(1) if m else ""
 
-        objectives = re.findall(r"^\s*\d+\.\s+(.*)$", section("Learning objectives"), re.M)
+        objectives = _list_items(section("Learning objectives"))
         if not objectives:
             add_file(f"{rel}/teaching_note.md", 0, "'Learning objectives' must be a numbered list")
         for i, obj in enumerate(objectives, 1):
@@ -615,6 +628,56 @@ def _check_instructor(folder: Path, decision: Decision | None, add_file) -> None
             add_file(f"{rel}/{name}", text.count("\n", 0, m.start()) + 1,
                      f"no such Foreign Service cone: {m.group(0)!r} (the five are management, consular, "
                      "economic, political, public diplomacy)")
+
+
+# --------------------------------------------------------------------------------------------
+# generated blocks in instructor files (answers that come from a model are printed by code)
+
+_GENERATED_RE = re.compile(r"(<!-- generated: ([a-z-]+)((?: [^ >]+)*) -->\n)(.*?)(\n?<!-- /generated -->)", re.S)
+
+
+def _gen_leverage_summary(country: str, year: str) -> str:
+    from . import leverage
+
+    return leverage.assess(country, int(year)).summary()
+
+
+def _gen_leverage_explain(country: str, year: str) -> str:
+    from . import leverage
+
+    return leverage.assess(country, int(year)).explain()
+
+
+#: name -> function(*string arguments) -> text. Used as ``<!-- generated: NAME ARG ... -->`` blocks.
+GENERATORS = {"leverage-summary": _gen_leverage_summary, "leverage-explain": _gen_leverage_explain}
+
+
+def refresh_generated(text: str) -> tuple[str, list[str]]:
+    """Recompute every ``<!-- generated: ... -->`` block; returns the new text and the names changed."""
+    changed = []
+
+    def sub(m):
+        name, args = m.group(2), m.group(3).split()
+        if name not in GENERATORS:
+            raise facts.CaseError(f"unknown generated block {name!r} (known: {', '.join(GENERATORS)})")
+        new = GENERATORS[name](*args).strip()
+        if new != m.group(4).strip():
+            changed.append(f"{name} {' '.join(args)}")
+        return f"{m.group(1)}{new}\n<!-- /generated -->"
+
+    return _GENERATED_RE.sub(sub, text), changed
+
+
+def _check_generated(folder: Path, add_file) -> None:
+    for path in sorted(folder.glob("*.md")):
+        try:
+            _, changed = refresh_generated(path.read_text(encoding="utf-8"))
+        except (facts.CaseError, ValueError, TypeError) as exc:
+            add_file(f"instructor/{folder.name}/{path.name}", 0, str(exc))
+            continue
+        for name in changed:
+            add_file(f"instructor/{folder.name}/{path.name}", 0, f"generated block '{name}' is out of date "
+                     f"(run: python -m casekit.cases refresh {folder.name})")
 
 
 # --------------------------------------------------------------------------------------------
@@ -673,6 +736,8 @@ def check(slug: str, root: Path | None = None) -> list[Problem]:
     elif decision:
         _check_notebook(nb, decision, adder(str(nb.relative_to(root))))
     _check_instructor(root / "instructor" / slug, decision, add_file)
+    if (root / "instructor" / slug).is_dir():
+        _check_generated(root / "instructor" / slug, add_file)
     if root == paths.ROOT:
         _check_case_facts(case, epi, add_file)
     return problems
@@ -684,10 +749,26 @@ def check_all(root: Path | None = None) -> dict:
     return {p.parent.name: check(p.parent.name, root) for p in sorted((root / "cases").glob("*/case.md"))}
 
 
+def refresh(slug: str) -> list[str]:
+    """Rewrite the generated blocks of ``instructor/<slug>/*.md``; returns the files changed."""
+    changed = []
+    for path in sorted((paths.ROOT / "instructor" / slug).glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        new, names = refresh_generated(text)
+        if names:
+            path.write_text(new, encoding="utf-8")
+            changed.append(f"{path.relative_to(paths.ROOT)}: {', '.join(names)}")
+    return changed
+
+
 def main(argv: list[str]) -> int:
-    """``check [slug ...]``: print every problem; exit status 1 if there is any."""
+    """``check [slug ...]``: print every problem, exit 1 if any; ``refresh slug``: regenerate blocks."""
+    if argv[:1] == ["refresh"] and len(argv) == 2:
+        for line in refresh(argv[1]) or ["nothing to refresh"]:
+            print(line)
+        return 0
     if not argv or argv[0] != "check":
-        print("usage: python -m casekit.cases check [slug ...]")
+        print("usage: python -m casekit.cases check [slug ...]   |   python -m casekit.cases refresh slug")
         return 2
     slugs = argv[1:] or casefile.case_slugs()
     unknown = [s for s in slugs if not (paths.CASES / s / "case.md").exists()]
