@@ -4,97 +4,104 @@ What the score means
 --------------------
 ``assess(country, year)`` returns a number between 0 and 1 that summarises how much *bargaining
 room* the United States has if it tries to use security assistance to change a partner's
-behaviour. 0 means "the assistance buys almost no leverage", 1 means "conditions have the best
-chance this model can give them". It is a structured way of laying out the considerations in
-Rand & Tankel (CNAS 2015), Challenges 4-6, so that learners can argue about the inputs. It is **not
-a forecast and not a probability** (see "What it cannot claim" below).
+behaviour in ``year``. 0 means "the assistance buys almost no leverage", 1 means "conditions have the
+best chance this model can give them". It lays out the considerations of Rand & Tankel (CNAS 2015),
+Challenges 4-6, so that learners can argue about the inputs. It is **not a forecast and not a
+probability**, and it is shown with its range: two scores whose ranges overlap are a tie.
 
-Variables (all scaled to 0..1)
-------------------------------
-===============  =========  ==========================================================  ==========
-factor           direction  meaning and how the kit gets it                              source
-===============  =========  ==========================================================  ==========
-dependence       raises     U.S. security assistance (incl. reimbursements such as CSF)  data
-                            as a share of the partner's military spending (SIPRI,
-                            current US$), divided by ``DEPENDENCE_SATURATION``
-                            (0.5) and capped at 1: aid worth half the defence budget
-                            or more counts as maximal dependence.
-outside_options  lowers     non-U.S. share of the partner's arms imports (SIPRI TIV)    data
-                            over the ``WINDOW`` (5) years ending in the year assessed
-                            (or the nearest 5-year window with deliveries).
-alignment        raises     how far the partner already wants what the U.S. asks for   judgment
-                            (shared threat perception, Rand & Tankel Challenge 4).
-us_dependence    lowers     how much the U.S. needs the partner (basing, transit,       judgment
-                            mediation): the "reverse leverage" of the Pakistan GLOC
-                            and Egypt anti-ISIS examples.
-lock_in          lowers     how steady and expected the aid is: ``1 - CV`` of the       data
-                            annual security-assistance series (CV = population
-                            standard deviation / mean), clipped to 0..1, over the
-                            fiscal years with data in the ``WINDOW`` (5) years ending
-                            in the year assessed; if fewer than 3 such years have
-                            data, over the 5 years with data nearest to it. Steady
-                            aid becomes an entitlement (Challenge 6).
-credibility      raises     the record of U.S. follow-through: ``(E + 1) / (E + B +     data
-                            2)`` where E counts enforced measures (events of type
-                            ``reprogram``, ``suspension``, ``sanctions``) and B counts
-                            back-downs (``waiver``, ``release``) for the partner up to
-                            the year assessed. With no record it is 0.5.
-regime_cost      lowers     how threatening the typical U.S. demand is to the ruling    judgment
-                            group's hold on power (Ladwig 2016).
-===============  =========  ==========================================================  ==========
+What could be known in ``year``
+-------------------------------
+Every data factor for ``year`` is computed from data for the years *before* it (what could be known
+when that year began), and every case judgment applies to a stated period of years and cites
+evidence dated no later than the start of that period. A year outside every period gets the neutral
+value 0.5 with the widest range (0..1), and the explanation says so.
+
+Variables (all 0..1; one meaning each, shared with ``casekit.conditionality``: see ``casekit.vocabulary``)
+---------------------------------------------------------------------------------------------------
+===============  =========  ====================================================================  =======
+factor           direction  meaning and how the kit gets it                                        RT
+===============  =========  ====================================================================  =======
+dependence       raises     U.S. security assistance (incl. reimbursements such as CSF) divided by  C4
+                            the partner's military spending (SIPRI, current US$), each **averaged
+                            over the** ``WINDOW`` **(5) years before** ``year`` (at least 3 years
+                            with both figures; otherwise the nearest earlier years), then divided by
+                            ``DEPENDENCE_SATURATION`` (0.5) and capped at 1. Averaging the
+                            denominator keeps a currency collapse (Egypt's pound, 2016-17) from
+                            swinging the factor when nothing changed in the relationship.
+outside_options  lowers     non-U.S. share of the partner's arms imports (SIPRI TIV) in the five   C4
+                            years before ``year`` (or the nearest earlier five-year window with
+                            deliveries).
+alignment        raises     how far the partner already wants the change Washington asks for in    C2, C4
+                            that period (case judgment by period).
+us_dependence    lowers     how much the U.S. needs the partner (basing, transit, mediation):      C1, C4
+                            reverse leverage (case judgment by period).
+lock_in          lowers     how steady and expected the aid is: ``1 - CV`` of annual security      C6
+                            assistance (CV = population standard deviation / mean) over the fiscal
+                            years with data in the five years before ``year`` (at least 3; else
+                            the nearest earlier five years with data). Steady aid becomes an
+                            entitlement (Challenge 6).
+credibility      raises     the record of U.S. follow-through in the ``CREDIBILITY_WINDOW`` (10)    C4, C5
+                            years before ``year``: ``(E + 1) / (E + B + 2)``, where E counts years
+                            with an enforced measure and B years with a back-down, coded from
+                            ``data/events.csv`` by the rule below. With no record it is 0.5.
+regime_cost      lowers     how far the period's typical U.S. demand threatens the ruling group's  C4, C5
+                            hold on power (Ladwig 2016; case judgment by period).
+===============  =========  ====================================================================  =======
+
+Credibility coding (documented, one rule for every country)
+-----------------------------------------------------------
+* **enforced** (Washington followed through): event types ``hold``, ``suspension``, ``sanctions``,
+  ``reprogram``, and a ``certification`` the executive refused or withheld (listed by id in
+  ``CERTIFICATION_REFUSED``; a granted certification counts as neither).
+* **back-down** (conditions set aside or held aid let go): ``waiver`` and ``release``. The
+  national-security waivers of the Enhanced Partnership with Pakistan Act of 2009 (2012) and of the
+  Coalition Support Fund conditions (reported December 2014) are coded in ``data/events.csv``.
+* Each calendar year counts **at most once** as enforced and at most once as a back-down, so splitting
+  one decision into several rows does not change the score. The window is the ten years before the
+  year assessed; the year itself (an episode in progress) is excluded.
 
 Equation
 --------
-Each factor ``x`` is turned into a *push toward leverage* ``g``: ``g = x`` for factors that raise
-leverage and ``g = 1 - x`` for factors that lower it. The score is the weighted mean::
+Each factor ``x`` becomes a *push toward leverage* ``g = x`` (raises) or ``g = 1 - x`` (lowers)::
 
     score = sum_i  w_i * g_i          with  sum_i w_i = 1
 
     w = dependence 0.15, outside_options 0.15, alignment 0.20, us_dependence 0.10,
         lock_in 0.10, credibility 0.10, regime_cost 0.20
 
-``contributions[f] = w_f * g_f / score`` is each factor's share of the score (they add up to 1).
-Because every weight is positive, the directions of effect above hold everywhere: raising
-``outside_options``, ``us_dependence``, ``lock_in`` or ``regime_cost`` never raises the score, and
-raising ``dependence``, ``alignment`` or ``credibility`` never lowers it.
+Because every weight is positive, raising ``outside_options``, ``us_dependence``, ``lock_in`` or
+``regime_cost`` never raises the score, and raising ``dependence``, ``alignment`` or ``credibility``
+never lowers it.
 
 Why these weights (justification)
 ---------------------------------
 * Alignment and regime cost get the largest weights because Rand & Tankel argue that when partner
   and patron disagree on a core threat or on domestic stability "it is very rare that any reasonable
-  amount of assistance will change the partner's calculus" (Challenge 4), and because Ladwig (2016)
-  finds that reforms threatening the regime's hold on power are the ones clients resist most.
-* Dependence and outside options are the classic bargaining terms: aid matters more when it is a
-  large part of the budget and when no other patron or supplier can replace it (domain notes, the
-  compact synthesis ``m*k*(A - O)``).
-* Credibility follows Svensson (2003): conditions work only if the donor can commit to withhold,
-  and donors usually cannot; a record of waivers and quiet releases teaches the partner that.
-* Lock-in follows Challenge 6 (aid that is steady and expected is treated as an entitlement) and
-  Powell (2019) on agents with little reason to solve the problem that keeps aid flowing.
-* U.S. dependence follows Challenge 4's Pakistan example: successive secretaries of defense signed
-  waivers because the U.S. needed the supply routes.
+  amount of assistance will change the partner's calculus" (Challenge 4), and Ladwig (2016) finds that
+  reforms threatening the regime's hold on power are the ones clients resist most.
+* Dependence and outside options are the classic bargaining terms: aid matters more when it is a large
+  part of the budget and when no other patron or supplier can replace it.
+* Credibility follows Svensson (2003): conditions work only if the donor can commit to withhold; a
+  record of waivers and quiet releases teaches the partner that it need not comply.
+* Lock-in follows Challenge 6 (steady, expected aid is treated as an entitlement).
+* U.S. dependence follows Challenge 4's Pakistan example (waivers signed because the U.S. needed the
+  supply routes).
 These are teaching choices, not estimates: every weight and factor can be changed by the learner.
 
-Uncertainty
------------
-Each judgment in ``cases/<country>/judgments.yaml`` has a plausible ``low``..``high`` range.
-``Assessment.band()`` gives the lowest and highest score over those ranges (exact, because the score is
-monotonic in every factor). ``Assessment.sensitivity()`` shows how far each factor can move the score
-from the current settings, and ``most_sensitive()`` names the factor with the most room.
-
-Gaps in the data
-----------------
-Where the year assessed has no value, the nearest year with data is used (ties go to the earlier
-year) and ``explain()`` says so. A gap is never read as zero. If a country has no usable data for a
-factor at all, the factor is set to a neutral 0.5 and ``explain()`` says this too; override it.
+Precision, ranges and ties
+--------------------------
+The inputs are judgments and proxies, so scores are shown to two decimals with their range over the
+case judgments' ranges (``Assessment.band()``); ``rank_with_ties`` ranks several assessments and puts
+any whose ranges overlap in the same tie group. Nothing is ranked on a difference smaller than the
+ranges.
 
 What it cannot claim
 --------------------
 * It is a teaching heuristic: the weights are judgments, not fitted to outcomes, and the score is not
   a probability of compliance.
-* The data factors are proxies: the aid series mixes appropriations and other bases where the
-  sources do, SIPRI TIV measures military capability transferred, not money, and fiscal years are set
-  against calendar years.
+* The data factors are proxies: the aid series mixes appropriations and other bases where the sources
+  do, SIPRI TIV measures military capability transferred, not money, fiscal years are set against
+  calendar years, and the event record is only as complete as ``data/events.csv``.
 * An additive score lets a strong factor compensate for a weak one; the report suggests that
   disagreement on core interests may not be compensable at all.
 * It says nothing about *which* demand is made; use ``casekit.conditionality`` for that.
@@ -113,6 +120,8 @@ import pandas as pd
 import yaml
 
 from casekit import paths
+from casekit import validate as v
+from casekit import vocabulary
 
 __all__ = [
     "FACTORS",
@@ -123,10 +132,14 @@ __all__ = [
     "assess",
     "score_from_factors",
     "load_judgments",
+    "judgments_for",
     "dependence_from_share",
     "outside_options_from_shares",
     "lock_in_from_series",
     "credibility_from_events",
+    "code_event",
+    "rank_with_ties",
+    "data_factors",
 ]
 
 COUNTRIES = ("Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia")
@@ -159,28 +172,34 @@ WEIGHTS = {
     "credibility": 0.10,
     "regime_cost": 0.20,
 }
-LABELS = {
-    "dependence": "dependence on U.S. aid",
-    "outside_options": "outside options (other suppliers)",
-    "alignment": "alignment with the U.S. ask",
-    "us_dependence": "U.S. dependence on the partner",
-    "lock_in": "lock-in (steady, expected aid)",
-    "credibility": "credibility of U.S. follow-through",
-    "regime_cost": "cost of the ask to the regime",
-}
+LABELS = {f: vocabulary.label(f) for f in FACTORS}
+CHALLENGES = {f: vocabulary.TERMS[f].challenges for f in FACTORS}
 DATA_FACTORS = ("dependence", "outside_options", "lock_in", "credibility")
 JUDGMENT_FACTORS = ("alignment", "us_dependence", "regime_cost")
 
 DEPENDENCE_SATURATION = 0.5
 WINDOW = 5
-MIN_LOCK_IN_YEARS = 3
+MIN_YEARS = 3
+MIN_LOCK_IN_YEARS = MIN_YEARS
+CREDIBILITY_WINDOW = 10
 NEUTRAL = 0.5
+NEUTRAL_RANGE = (0.0, 1.0)
+YEARS = (1990, 2030)
 US_SUPPLIER = "United States"
 #: Coalition Support Funds and similar reimbursements count as security assistance here: Rand & Tankel
 #: (Challenge 4) note CSF is "not traditional security assistance" but is "intended to serve as a lever".
 INCLUDE_REIMBURSEMENT = True
-ENFORCED_EVENTS = ("reprogram", "suspension", "sanctions")
+ENFORCED_EVENTS = ("hold", "suspension", "sanctions", "reprogram")
 BACKDOWN_EVENTS = ("waiver", "release")
+#: certification rows of data/events.csv in which certification was refused or withheld (enforced);
+#: every other certification row (a certification granted) counts as neither.
+CERTIFICATION_REFUSED = frozenset({
+    "col-1996-03-01-decertified",
+    "col-1997-02-28-decertified",
+    "pak-2016-08-04-no-certification",
+    "pak-2017-07-21-no-certification",
+    "col-2025-09-15-decertified",
+})
 
 SOURCE_IDS = ("SEED-CNAS-2015", "LADWIG-2016", "SVENSSON-2003", "POWELL-2019")
 
@@ -191,13 +210,15 @@ assert abs(sum(WEIGHTS.values()) - 1.0) < 1e-12
 # Pure pieces (no data access): easy to test, easy to read
 # ---------------------------------------------------------------------------------------------
 def _check_unit(name: str, value) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}") from None
-    if math.isnan(v) or v < 0.0 or v > 1.0:
-        raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
-    return v
+    return v.unit(name, value)
+
+
+def _check_country(country) -> str:
+    return v.choice("country", country, COUNTRIES)
+
+
+def _check_year(year) -> int:
+    return v.year("year", year, *YEARS)
 
 
 def score_from_factors(factors: Mapping[str, float], weights: Mapping[str, float] | None = None):
@@ -205,31 +226,30 @@ def score_from_factors(factors: Mapping[str, float], weights: Mapping[str, float
     weights = dict(WEIGHTS if weights is None else weights)
     missing = [f for f in FACTORS if f not in factors]
     if missing:
-        raise ValueError(f"missing factor(s): {', '.join(missing)}")
+        raise v.InputError(f"factors must include every factor; missing: {', '.join(missing)}")
+    v.known_keys("factors", factors, FACTORS)
     pushes = {}
     for f in FACTORS:
         x = _check_unit(f, factors[f])
         pushes[f] = x if DIRECTIONS[f] > 0 else 1.0 - x
     terms = {f: weights[f] * pushes[f] for f in FACTORS}
-    score = sum(terms.values())
-    score = min(1.0, max(0.0, score))
-    if score > 0:
-        contributions = {f: terms[f] / sum(terms.values()) for f in FACTORS}
-    else:
-        contributions = {f: 0.0 for f in FACTORS}
+    score = min(1.0, max(0.0, sum(terms.values())))
+    total = sum(terms.values())
+    contributions = {f: (terms[f] / total if total > 0 else 0.0) for f in FACTORS}
     return score, contributions
 
 
 def dependence_from_share(share: float) -> float:
-    """Map aid/military-spending share to the 0..1 dependence factor (capped at saturation)."""
-    if share is None or (isinstance(share, float) and math.isnan(share)) or share < 0:
-        raise ValueError(f"share must be a number >= 0, got {share!r}")
+    """Map an aid/military-spending share to the 0..1 dependence factor (capped at saturation)."""
+    if isinstance(share, bool) or share is None or not isinstance(share, (int, float)) or math.isnan(share) \
+            or share < 0:
+        raise v.InputError(f"share must be a number of 0 or more, got {share!r}")
     return min(1.0, float(share) / DEPENDENCE_SATURATION)
 
 
 def outside_options_from_shares(shares: Mapping[str, float]) -> float:
     """Non-U.S. share of arms imports, from supplier -> share (shares should sum to about 1)."""
-    shares = {k: float(v) for k, v in dict(shares).items() if v is not None and not pd.isna(v)}
+    shares = {k: float(x) for k, x in dict(shares).items() if x is not None and not pd.isna(x)}
     total = sum(shares.values())
     if total <= 0:
         raise ValueError("no arms deliveries in the window: outside options are unknown, not zero")
@@ -239,78 +259,131 @@ def outside_options_from_shares(shares: Mapping[str, float]) -> float:
 
 def lock_in_from_series(values) -> float:
     """``1 - coefficient of variation`` of annual aid (NaN dropped), clipped to 0..1."""
-    vals = [float(v) for v in values if v is not None and not pd.isna(v)]
+    vals = [float(x) for x in values if x is not None and not pd.isna(x)]
     if len(vals) < 2:
         raise ValueError("need at least two years of aid data to measure steadiness")
     mean = sum(vals) / len(vals)
     if mean <= 0:
         return 0.0
-    var = sum((v - mean) ** 2 for v in vals) / len(vals)
-    cv = math.sqrt(var) / mean
-    return min(1.0, max(0.0, 1.0 - cv))
+    var = sum((x - mean) ** 2 for x in vals) / len(vals)
+    return min(1.0, max(0.0, 1.0 - math.sqrt(var) / mean))
 
 
-def credibility_from_events(event_types) -> tuple[float, int, int]:
-    """``(credibility, enforced, backdowns)`` from a list of event types."""
-    types = [str(t) for t in event_types]
-    enforced = sum(t in ENFORCED_EVENTS for t in types)
-    backdown = sum(t in BACKDOWN_EVENTS for t in types)
-    return (enforced + 1) / (enforced + backdown + 2), enforced, backdown
+def code_event(event_type: str, event_id: str = "") -> str:
+    """``"enforced"``, ``"backdown"`` or ``""`` for one row of data/events.csv (the coding rule)."""
+    if event_type in ENFORCED_EVENTS:
+        return "enforced"
+    if event_type == "certification":
+        return "enforced" if event_id in CERTIFICATION_REFUSED else ""
+    if event_type in BACKDOWN_EVENTS:
+        return "backdown"
+    return ""
 
 
-def _nearest(series: pd.Series, year: int):
-    """Value at ``year`` or at the nearest year with data (ties: earlier). Returns (value, year)."""
-    s = pd.Series(series).dropna()
-    if s.empty:
-        return None, None
-    years = sorted(int(y) for y in s.index)
-    best = min(years, key=lambda y: (abs(y - year), y))
-    return float(s.loc[best]), best
+def credibility_from_events(events) -> tuple[float, int, int]:
+    """``(credibility, enforced_years, backdown_years)``.
+
+    ``events`` is an iterable of ``(year, event_type, event_id)`` tuples, or of bare event types (then
+    each counts as its own year). Each year counts at most once as enforced and once as a back-down.
+    """
+    enforced, backdown = set(), set()
+    for i, ev in enumerate(events):
+        if isinstance(ev, str):
+            year, etype, eid = ("row", i), ev, ""
+        else:
+            year, etype, eid = ev
+        code = code_event(str(etype), str(eid))
+        if code == "enforced":
+            enforced.add(year)
+        elif code == "backdown":
+            backdown.add(year)
+    e, b = len(enforced), len(backdown)
+    return (e + 1) / (e + b + 2), e, b
 
 
 # ---------------------------------------------------------------------------------------------
-# Judgments stored per case
+# Judgments stored per case, by period
 # ---------------------------------------------------------------------------------------------
 def _slug(country: str) -> str:
     return country.strip().lower()
-
-
-def _check_country(country: str) -> str:
-    if country not in COUNTRIES:
-        raise ValueError(f"unknown country {country!r}; use one of: {', '.join(COUNTRIES)}")
-    return country
 
 
 def judgments_path(country: str):
     return paths.CASES / _slug(_check_country(country)) / "judgments.yaml"
 
 
+def _parse_entry(country: str, factor: str, entry: dict, where: str) -> dict:
+    if not isinstance(entry, dict) or "value" not in entry or "period" not in entry:
+        raise ValueError(f"{where}: each entry of {factor!r} needs 'period: [first, last]' and a 'value'")
+    out = dict(entry)
+    period = entry["period"]
+    if not (isinstance(period, list) and len(period) == 2):
+        raise ValueError(f"{where}: {factor!r} period must be [first_year, last_year], got {period!r}")
+    first, last = (v.year(f"{where} {factor} period", y) for y in period)
+    if first > last:
+        raise ValueError(f"{where}: {factor!r} period {period} runs backwards")
+    out["period"] = (first, last)
+    out["value"] = _check_unit(f"{country} {factor}", entry["value"])
+    for key in ("low", "high"):
+        out[key] = _check_unit(f"{country} {factor} {key}", entry.get(key, entry["value"]))
+    if not out["low"] <= out["value"] <= out["high"]:
+        raise ValueError(f"{where}: {factor!r} {period}: need low <= value <= high")
+    for key in ("justification", "source_ids", "evidence_date"):
+        if not entry.get(key):
+            raise ValueError(f"{where}: {factor!r} {period} needs a {key}")
+    out["evidence_date"] = str(entry["evidence_date"])
+    out["later_knowledge"] = str(entry.get("later_knowledge") or "").strip()
+    out["justification"] = " ".join(str(entry["justification"]).split())
+    return out
+
+
 def load_judgments(country: str) -> dict:
-    """Read ``cases/<country>/judgments.yaml``: {factor: {value, low, high, justification, source_ids}}."""
+    """Read ``cases/<country>/judgments.yaml``: {factor: [entry, ...]} with one entry per period.
+
+    Each entry has ``period`` (first, last year), ``value``, ``low``, ``high``, ``justification``,
+    ``source_ids``, ``evidence_date`` ("YYYY-MM": the latest evidence the value rests on) and, where
+    a value rests on knowledge from after the period began, ``later_knowledge`` saying so.
+    """
     path = judgments_path(country)
+    where = f"cases/{_slug(country)}/judgments.yaml"
     if not path.exists():
-        raise FileNotFoundError(f"no judgments file for {country}: expected cases/{_slug(country)}/judgments.yaml")
+        raise FileNotFoundError(f"no judgments file for {country}: expected {where}")
     with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = yaml.safe_load(fh) or {}
     out = {}
     for f in JUDGMENT_FACTORS:
-        entry = (doc or {}).get(f)
-        if not isinstance(entry, dict) or "value" not in entry:
-            raise ValueError(f"cases/{_slug(country)}/judgments.yaml: factor {f!r} needs a 'value'")
-        entry = dict(entry)
-        entry["value"] = _check_unit(f"{country} {f}", entry["value"])
-        for key in ("low", "high"):
-            entry[key] = _check_unit(f"{country} {f} {key}", entry.get(key, entry["value"]))
-        if not entry.get("justification") or not entry.get("source_ids"):
-            raise ValueError(
-                f"cases/{_slug(country)}/judgments.yaml: factor {f!r} needs a justification and source_ids"
-            )
-        out[f] = entry
+        entries = doc.get(f)
+        if not isinstance(entries, list) or not entries:
+            raise ValueError(f"{where}: factor {f!r} needs a list of periods")
+        parsed = sorted((_parse_entry(country, f, e, where) for e in entries), key=lambda e: e["period"])
+        for a, b in zip(parsed, parsed[1:]):
+            if b["period"][0] <= a["period"][1]:
+                raise ValueError(f"{where}: factor {f!r} periods {a['period']} and {b['period']} overlap")
+        out[f] = parsed
+    return out
+
+
+def judgments_for(country: str, year: int) -> dict:
+    """{factor: entry} for ``year``: the period that contains it, or a neutral entry that says so."""
+    year = _check_year(year)
+    out = {}
+    for f, entries in load_judgments(country).items():
+        hit = [e for e in entries if e["period"][0] <= year <= e["period"][1]]
+        if hit:
+            out[f] = dict(hit[0], neutral=False)
+        else:
+            periods = ", ".join(f"{e['period'][0]}-{e['period'][1]}" for e in entries)
+            out[f] = {
+                "period": None, "value": NEUTRAL, "low": NEUTRAL_RANGE[0], "high": NEUTRAL_RANGE[1],
+                "justification": (f"no case judgment covers {year} (the case's judgments cover {periods}): "
+                                  f"neutral {NEUTRAL} with the full range 0-1"),
+                "source_ids": [], "evidence_date": "", "later_knowledge": "", "neutral": True,
+            }
     return out
 
 
 # ---------------------------------------------------------------------------------------------
-# Data-derived factors
+# Data-derived factors (each uses only years before the year assessed)
 # ---------------------------------------------------------------------------------------------
 def _data():
     from casekit import data
@@ -325,15 +398,39 @@ def _default_year(country: str) -> int:
     return int(max(s.index))
 
 
-def _factor_dependence(country: str, year: int):
-    share = _data().security_share_of_milex(country, include_reimbursement=INCLUDE_REIMBURSEMENT)
-    value, used = _nearest(share, year)
-    if value is None:
-        return NEUTRAL, f"no aid-to-military-spending data for {country}: dependence set to a neutral 0.5"
-    note = f"aid was {value:.1%} of military spending in {used}"
-    if used != year:
-        note += f" (no {year} figure; nearest year with data used)"
-    return dependence_from_share(value), note
+def _earlier_window(available: list[int], year: int, n: int, min_years: int) -> tuple[list[int], bool]:
+    """Years of ``available`` in the ``n`` years before ``year``; if fewer than ``min_years``, the
+    ``n`` latest available years before ``year``. Returns (years, shifted). Never uses ``year`` or later."""
+    before = sorted(y for y in available if y < year)
+    window = [y for y in before if y >= year - n]
+    if len(window) >= min_years:
+        return window, False
+    return before[-n:], True
+
+
+def dependence_series(country: str) -> pd.DataFrame:
+    """Aid, military spending and their ratio by year (the raw series behind ``dependence``)."""
+    aid = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT)
+    milex = _data().milex_usd_millions(country)
+    both = sorted(set(int(y) for y in aid.dropna().index) & set(int(y) for y in milex.dropna().index))
+    frame = pd.DataFrame({"aid": [float(aid.loc[y]) for y in both], "milex": [float(milex.loc[y]) for y in both]},
+                         index=pd.Index(both, name="year"))
+    frame["share"] = frame["aid"] / frame["milex"]
+    return frame
+
+
+def dependence_for(country: str, year: int) -> tuple[float, str, list]:
+    """(factor, note, years used): mean aid / mean military spending over the years before ``year``."""
+    frame = dependence_series(country)
+    years, shifted = _earlier_window(list(frame.index), year, WINDOW, MIN_YEARS)
+    if not years:
+        return NEUTRAL, f"no aid-to-military-spending data for {country} before {year}: neutral 0.5", []
+    share = frame.loc[years, "aid"].mean() / frame.loc[years, "milex"].mean()
+    note = (f"average aid was {share:.0%} of average military spending in {years[0]}-{years[-1]} "
+            f"({len(years)} years with both figures)")
+    if shifted:
+        note += f" (fewer than {MIN_YEARS} such years in the {WINDOW} years before {year}; the latest earlier ones used)"
+    return dependence_from_share(share), note, years
 
 
 def _arms_years(country: str) -> list[int]:
@@ -342,57 +439,54 @@ def _arms_years(country: str) -> list[int]:
     return sorted({int(y) for y in rows["year"]})
 
 
+def _factor_dependence(country: str, year: int):
+    value, note, _ = dependence_for(country, year)
+    return value, note
+
+
 def _factor_outside_options(country: str, year: int):
-    years = _arms_years(country)
+    years = [y for y in _arms_years(country) if y < year]
     if not years:
-        return NEUTRAL, f"no SIPRI deliveries recorded for {country}: outside options set to a neutral 0.5"
-    end = year
-    window = [y for y in years if end - WINDOW < y <= end]
-    shifted = False
-    if not window:
-        end = min(years, key=lambda y: (abs(y - year), y))
-        shifted = True
+        return NEUTRAL, f"no SIPRI deliveries to {country} recorded before {year}: outside options set to a neutral 0.5"
+    end = year - 1
+    shifted = not any(end - WINDOW < y <= end for y in years)
+    if shifted:
+        end = max(years)
     start = end - WINDOW + 1
-    shares = _data().supplier_shares(country, start, end)
-    value = outside_options_from_shares(shares)
+    value = outside_options_from_shares(_data().supplier_shares(country, start, end))
     note = f"non-U.S. suppliers delivered {value:.0%} of arms imports (TIV) in {start}-{end}"
     if shifted:
-        note += f" (no deliveries recorded in the {WINDOW} years to {year}; nearest window with data used)"
+        note += f" (no deliveries recorded in the {WINDOW} years before {year}; the latest earlier window used)"
     return value, note
 
 
 def _factor_lock_in(country: str, year: int):
     s = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT).dropna()
     s.index = [int(y) for y in s.index]
-    s = s.sort_index()
-    if len(s) < 2:
-        return NEUTRAL, f"fewer than two years of aid data for {country}: lock-in set to a neutral 0.5"
-    in_window = s[(s.index > year - WINDOW) & (s.index <= year)]
-    if len(in_window) >= MIN_LOCK_IN_YEARS:
-        used = in_window
-        shifted = False
-    else:
-        # nearest WINDOW years with data to the year assessed (ties: earlier)
-        order = sorted(s.index, key=lambda y: (abs(y - year), y))[:WINDOW]
-        used = s.loc[sorted(order)]
-        shifted = True
-    value = lock_in_from_series(used.values)
-    yrs = list(used.index)
-    note = f"aid steadiness 1 - CV = {value:.2f} over {len(yrs)} fiscal years with data ({yrs[0]}-{yrs[-1]})"
+    years, shifted = _earlier_window(list(s.index), year, WINDOW, MIN_YEARS)
+    if len(years) < 2:
+        return NEUTRAL, f"fewer than two years of aid data for {country} before {year}: lock-in set to a neutral 0.5"
+    value = lock_in_from_series(s.loc[years].values)
+    note = f"aid steadiness 1 - CV = {value:.2f} over {len(years)} fiscal years with data ({years[0]}-{years[-1]})"
     if shifted:
-        note += f" (fewer than {MIN_LOCK_IN_YEARS} years with data in the {WINDOW} years to {year}; nearest years used)"
+        note += f" (fewer than {MIN_YEARS} years with data in the {WINDOW} years before {year}; the latest earlier ones used)"
     return value, note
 
 
+def credibility_record(country: str, year: int) -> pd.DataFrame:
+    """The coded events in the credibility window (the ten years before ``year``)."""
+    ev = _data().events(country=country).copy()
+    ev["year"] = ev["date"].astype(str).str[:4].astype(int)
+    ev = ev[(ev["year"] >= year - CREDIBILITY_WINDOW) & (ev["year"] < year)]
+    ev["code"] = [code_event(t, i) for t, i in zip(ev["event_type"], ev["event_id"])]
+    return ev[ev["code"] != ""][["event_id", "date", "year", "event_type", "code", "summary"]]
+
+
 def _factor_credibility(country: str, year: int):
-    ev = _data().events(country=country)
-    dates = ev["date"].astype(str).str[:4].astype(int)
-    ev = ev[dates <= year]
-    value, enforced, backdown = credibility_from_events(ev["event_type"])
-    note = (
-        f"record up to {year}: {enforced} enforced measure(s) (reprogram/suspension/sanctions) "
-        f"against {backdown} waiver(s)/release(s)"
-    )
+    rec = credibility_record(country, year)
+    value, enforced, backdown = credibility_from_events(zip(rec["year"], rec["event_type"], rec["event_id"]))
+    note = (f"record in {year - CREDIBILITY_WINDOW}-{year - 1}: {enforced} year(s) with an enforced measure "
+            f"against {backdown} year(s) with a waiver or release")
     return value, note
 
 
@@ -405,7 +499,9 @@ _DATA_FUNCS = {
 
 
 def data_factors(country: str, year: int) -> tuple[dict, dict]:
-    """Compute the data-derived factors for ``country`` in ``year``: ({factor: value}, {factor: note})."""
+    """The data-derived factors for ``country`` in ``year``: ({factor: value}, {factor: note})."""
+    country = _check_country(country)
+    year = _check_year(year)
     values, notes = {}, {}
     for f in DATA_FACTORS:
         values[f], notes[f] = _DATA_FUNCS[f](country, year)
@@ -426,25 +522,20 @@ class Assessment:
     overridden: tuple = ()
     weights: dict = field(default_factory=lambda: dict(WEIGHTS))
     ranges: dict = field(default_factory=dict)
+    judgments: dict = field(default_factory=dict)
 
     def with_factors(self, **changes) -> "Assessment":
         """A copy with some factor values replaced (same country, year and notes)."""
-        for k in changes:
-            if k not in FACTORS:
-                raise ValueError(f"unknown factor {k!r}; use one of: {', '.join(FACTORS)}")
-        factors = {**self.factors, **{k: _check_unit(k, v) for k, v in changes.items()}}
+        v.known_keys("factor", changes, FACTORS)
+        factors = {**self.factors, **{k: _check_unit(k, x) for k, x in changes.items()}}
         score, contributions = score_from_factors(factors, self.weights)
         overridden = tuple(sorted(set(self.overridden) | set(changes)))
         ranges = {f: r for f, r in self.ranges.items() if f not in changes}
         return Assessment(self.country, self.year, factors, score, contributions, dict(self.notes), overridden,
-                          dict(self.weights), ranges)
+                          dict(self.weights), ranges, dict(self.judgments))
 
     def band(self) -> tuple:
-        """Lowest and highest score over the judgment ranges in the case file (others held fixed).
-
-        The score is monotonic in every factor, so the extremes sit at the ends of the ranges.
-        Factors set by hand have no range.
-        """
+        """Lowest and highest score over the judgment ranges (exact: the score is monotonic in each factor)."""
         worst, best = {}, {}
         for f, (lo, hi) in self.ranges.items():
             worst[f], best[f] = (lo, hi) if DIRECTIONS[f] > 0 else (hi, lo)
@@ -452,14 +543,17 @@ class Assessment:
         high = score_from_factors({**self.factors, **best}, self.weights)[0]
         return (min(low, self.score), max(high, self.score))
 
+    def shown(self) -> str:
+        """The score as shown to learners: two decimals and its range, e.g. ``0.29 (range 0.21-0.37)``."""
+        low, high = self.band()
+        return f"{self.score:.2f} (range {low:.2f}-{high:.2f})"
+
     def sensitivity(self, step: float = 0.1) -> dict:
         """How far each factor can move the score from the current settings.
 
-        Returns {factor: {"up", "down", "to_best", "to_worst", "room"}}: ``up``/``down`` are the score
-        changes when the factor moves ``step`` up or down (clipped to 0..1); ``to_best``/``to_worst``
-        are the changes when it moves to its most / least favourable bound; ``room`` is the larger
-        of ``|to_best|`` and ``|to_worst|``.
+        Returns {factor: {"up", "down", "to_best", "to_worst", "room"}}.
         """
+        step = v.number("step", step, 0.0, 1.0)
         out = {}
         for f in FACTORS:
             x = self.factors[f]
@@ -492,15 +586,20 @@ class Assessment:
         size = "high" if x >= 2 / 3 else ("low" if x <= 1 / 3 else "moderate")
         return f"{size} {LABELS[f]} ({x:.2f})"
 
+    def summary(self) -> str:
+        """One short line for a readout: score with range, level, and the biggest push and drag."""
+        helps = max(FACTORS, key=lambda f: self.weights[f] * self._push(f))
+        hurts = max(FACTORS, key=lambda f: self.weights[f] * (1 - self._push(f)))
+        return (f"{self.country}, {self.year}: leverage {self.shown()}, {self.level()}. "
+                f"Biggest push: {LABELS[helps]}; biggest drag: {LABELS[hurts]}.")
+
     def explain(self) -> str:
-        """A plain-language paragraph: score, what drives it, what holds it back, data caveats."""
+        """A plain-language paragraph: score and range, what drives it, what holds it back, caveats."""
         helps = sorted((f for f in FACTORS if self._push(f) >= 0.5),
                        key=lambda f: self.weights[f] * self._push(f), reverse=True)
         hurts = sorted((f for f in FACTORS if self._push(f) < 0.5),
                        key=lambda f: self.weights[f] * (1 - self._push(f)), reverse=True)
-        parts = [
-            f"{self.country}, {self.year}: leverage score {self.score:.2f} on a 0-1 scale ({self.level()})."
-        ]
+        parts = [f"{self.country}, {self.year}: leverage score {self.shown()} on a 0-1 scale ({self.level()})."]
         if helps:
             parts.append("Working for U.S. leverage: " + ", ".join(self._phrase(f) for f in helps[:3]) + ".")
         if hurts:
@@ -513,64 +612,85 @@ class Assessment:
             f"by {sens['to_worst']:+.2f}."
         )
         for f in DATA_FACTORS:
-            label = LABELS[f][0].upper() + LABELS[f][1:]
+            lab = LABELS[f][0].upper() + LABELS[f][1:]
             if f in self.overridden:
-                parts.append(f"{label} was set by hand to {self.factors[f]:.2f}.")
+                parts.append(f"{lab} was set by hand to {self.factors[f]:.2f}.")
             elif f in self.notes:
-                parts.append(f"{label}: {self.notes[f]}.")
-        if self.ranges:
-            low, high = self.band()
-            parts.append(
-                f"Over the plausible ranges of the case judgments ({', '.join(LABELS[f] for f in self.ranges)}) "
-                f"the score runs from {low:.2f} to {high:.2f}."
-            )
+                parts.append(f"{lab}: {self.notes[f]}.")
+        for f in JUDGMENT_FACTORS:
+            j = self.judgments.get(f)
+            if f in self.overridden or not j:
+                continue
+            if j.get("neutral"):
+                parts.append(f"{LABELS[f][0].upper() + LABELS[f][1:]}: {j['justification']}.")
+            elif j.get("later_knowledge"):
+                parts.append(f"{LABELS[f][0].upper() + LABELS[f][1:]} rests partly on later knowledge: "
+                             f"{j['later_knowledge']}")
         judged = [f for f in JUDGMENT_FACTORS if f in self.overridden]
         if judged:
             parts.append("Set by hand: " + ", ".join(f"{LABELS[f]} = {self.factors[f]:.2f}" for f in judged) + ".")
-        parts.append("This is a teaching heuristic built from judgments, not a forecast of behaviour.")
+        parts.append("A teaching heuristic built from judgments, not a forecast; scores whose ranges overlap are "
+                     "a tie.")
         return " ".join(parts)
 
     def table(self) -> pd.DataFrame:
-        """Factors, weights, direction and contribution as a small DataFrame (for printing)."""
+        """Factors, weights, direction and contribution, formatted for learners (no index)."""
         return pd.DataFrame(
             {
-                "value": [round(self.factors[f], 3) for f in FACTORS],
-                "direction": ["raises" if DIRECTIONS[f] > 0 else "lowers" for f in FACTORS],
-                "weight": [self.weights[f] for f in FACTORS],
-                "share_of_score": [round(self.contributions[f], 3) for f in FACTORS],
-            },
-            index=pd.Index(FACTORS, name="factor"),
+                "factor": [LABELS[f] for f in FACTORS],
+                "value": [f"{self.factors[f]:.2f}" for f in FACTORS],
+                "from": ["set by hand" if f in self.overridden else ("data" if f in DATA_FACTORS else "case judgment")
+                         for f in FACTORS],
+                "effect": ["raises" if DIRECTIONS[f] > 0 else "lowers" for f in FACTORS],
+                "weight": [f"{self.weights[f]:.2f}" for f in FACTORS],
+                "share of score": [f"{self.contributions[f]:.0%}" for f in FACTORS],
+                "challenge": [vocabulary.challenges(f) for f in FACTORS],
+            }
         )
 
 
+def rank_with_ties(assessments) -> list[list]:
+    """Rank assessments (most leverage first) into tie groups: overlapping ranges share a group.
+
+    Assessments are sorted by score; a new group starts only when an assessment's range lies wholly
+    below every range in the current group.
+    """
+    items = sorted(assessments, key=lambda a: -a.score)
+    groups: list[list] = []
+    for a in items:
+        low, high = a.band()
+        if groups and any(high >= g.band()[0] for g in groups[-1]):
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return groups
+
+
 def assess(country: str, year: int | None = None, **overrides) -> Assessment:
-    """Assess U.S. leverage over ``country`` in ``year`` (default: latest year with aid data).
+    """Assess U.S. leverage over ``country`` in ``year`` (default: the latest year with aid data).
 
     Any factor can be overridden with a keyword argument (a number in 0..1), e.g.
-    ``assess("Egypt", 2013, alignment=0.1)``. Unknown names and out-of-range values raise
-    ``ValueError``.
+    ``assess("Egypt", 2013, alignment=0.1)``. Bad names or values raise
+    :class:`casekit.validate.InputError` (a ``ValueError``) with a one-line message.
     """
-    _check_country(country)
-    for k, v in overrides.items():
-        if k not in FACTORS:
-            raise ValueError(f"unknown factor {k!r}; use one of: {', '.join(FACTORS)}")
-        _check_unit(k, v)
-    if year is None:
-        year = _default_year(country)
-    year = int(year)
+    country = _check_country(country)
+    v.known_keys("factor", overrides, FACTORS)
+    overrides = {k: _check_unit(k, x) for k, x in overrides.items()}
+    year = _default_year(country) if year is None else _check_year(year)
     factors, notes = {}, {}
     for f in DATA_FACTORS:
         if f in overrides:
             continue
         factors[f], notes[f] = _DATA_FUNCS[f](country, year)
-    judgments = load_judgments(country)
+    judgments = judgments_for(country, year)
     for f in JUDGMENT_FACTORS:
-        factors[f] = judgments[f]["value"]
-        notes[f] = f"case judgment {judgments[f]['value']:.2f} ({judgments[f]['justification'].strip()})"
-    for k, v in overrides.items():
-        factors[k] = float(v)
+        j = judgments[f]
+        factors[f] = j["value"]
+        notes[f] = (j["justification"] if j["neutral"] else
+                    f"case judgment {j['value']:.2f} for {j['period'][0]}-{j['period'][1]} ({j['justification']})")
+    factors.update(overrides)
     factors = {f: factors[f] for f in FACTORS}
     score, contributions = score_from_factors(factors)
     ranges = {f: (judgments[f]["low"], judgments[f]["high"]) for f in JUDGMENT_FACTORS if f not in overrides}
     return Assessment(country, year, factors, score, contributions, notes, tuple(sorted(overrides)), dict(WEIGHTS),
-                      ranges)
+                      ranges, judgments)
