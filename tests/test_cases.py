@@ -501,11 +501,51 @@ def test_timeline_marks_the_october_2013_hold():
 
 
 def test_episode_text_before_outcome_hides_the_outcome():
-    case = cases.load("egypt")
-    text = cases.episode_text(case, "egypt-2013", before_outcome=True)
+    # A later episode narrated in the epilogue: the first round shows trigger and demand only.
+    epi = cases.load_epilogue("egypt")
+    text = cases.episode_text(epi, "egypt-2017", before_outcome=True)
     assert "Trigger." in text and "Outcome." not in text and "Response." not in text
-    full = cases.episode_text(case, "egypt-2013")
-    assert "Outcome." in full
+    assert "2018" not in text  # the release and the acquittal come after the prediction
+    full = cases.episode_text(epi, "egypt-2017")
+    assert "Outcome." in full and "2018" in full
+
+
+def test_egypt_2017_money_was_reprogrammed_not_withheld():
+    # TIMEP (7 Sep 2017) and the fuller AP/VOA report: $65.7m of FY2014 FMF and $30m of FY2016 ESF
+    # were reprogrammed to other countries in August 2017; $195m of FY2016 FMF was held.
+    assert cases.evaluate('fact("egypt-2017-fmf-reprogrammed")').text == "$65.7 million"
+    assert cases.evaluate('fact("egypt-2017-esf-reprogrammed")').text == "$30 million"
+    md = cases.render(cases.load_epilogue("egypt"))
+    assert "reprogrammed to other countries" in md
+
+
+def test_egypt_fy1985_esf_includes_the_supplemental():
+    # P.L. 98-473: not less than $815,000,000 for Egypt; P.L. 99-88 (Aug 1985): a further $500,000,000.
+    v = cases.evaluate('aid("Egypt", "ESF", 1985)')
+    assert v.text == "$1.315 billion"
+    assert set(v.sources) == {"STAT-PL98-473", "STAT-PL99-88"}
+
+
+def test_egypt_a_case_decision_and_counter_evidence():
+    case = cases.load("egypt")
+    assert case.decision_date == "2015-03"
+    assert case.meta["decision"]["protagonist"] == "President Barack Obama"
+    md = cases.render(case)
+    # Egypt's own steps on the road map are in the A case (CRS/IFES/Daily News Egypt figures)
+    assert "referendum" in md and "98.13%" in md and "96.9%" in md
+    assert "Outcome." not in cases.episode_text(case, "egypt-2013")
+
+
+def test_teaching_note_lab_answer_is_generated_from_the_model(tmp_path):
+    from casekit import leverage
+
+    note = (ROOT / "instructor" / "egypt" / "teaching_note.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- generated: leverage-summary Egypt 2015 -->\n(.*?)\n<!-- /generated -->", note, re.S)
+    assert block, "the Q3 answer quotes the leverage lab through a generated block"
+    assert block.group(1).strip() == leverage.assess("Egypt", 2015).summary()
+    stale = note.replace(block.group(1), "Egypt, 2015: leverage 0.99, high.")
+    _, changed = casecheck.refresh_generated(stale)
+    assert changed == ["leverage-summary Egypt 2015"]
 
 
 # ================================================================================================
