@@ -7,6 +7,8 @@ The host lists below are typed here as independent facts about the web, not deri
 * ``ARCHIVE_HOSTS``: archives that keep whole government documents unaltered and say where they
   came from (the ``primary-archive`` tier).
 * ``IGO_HOSTS``: non-U.S.-government publishers whose own data files count as ``primary``.
+* ``PARTISAN_HOSTS``: party-line, state-propaganda or advocacy outlets that the kit must not use as
+  a source of fact.
 
 Tier vocabulary (``data/schemas/sources.json``): ``primary`` (the issuing body's own document at
 its own site or an official government repository), ``primary-archive``, ``primary-copy`` (a
@@ -126,6 +128,16 @@ def test_tier_fits_host(sources):
         if tier == "primary-archive" and not _under(host, ARCHIVE_HOSTS):
             problems.append(f"{sid}: tier primary-archive needs a known archive, got {host}")
     assert not problems, "\n".join(problems)
+
+
+def test_no_partisan_outlet_is_a_source_of_fact(sources):
+    used = {}
+    for table in ("assistance.csv", "case_facts.csv", "events.csv", "authorities.csv", "context.csv", "arms_imports.csv"):
+        for r in _read(table):
+            used.setdefault(r["source_id"], table)
+    bad = [f"{sid} ({_host(sources[sid]['url'])}) used in {t}" for sid, t in used.items()
+           if sid in sources and _under(_host(sources[sid]["url"]), PARTISAN_HOSTS)]
+    assert not bad, "partisan outlets cited for facts: " + "; ".join(bad)
 
 
 def test_readme_lists_every_source_resting_on_a_weak_host(assistance, sources):
