@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from casekit import leverage as lev
 from casekit import paths
+from casekit import validate
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 factors_st = st.fixed_dictionaries({f: unit for f in lev.FACTORS})
@@ -64,7 +65,7 @@ def test_extremes_by_hand():
     assert lev.score_from_factors(mid)[0] == pytest.approx(0.5)
 
 
-@pytest.mark.parametrize("bad", [-0.01, 1.01, math.nan, "high"])
+@pytest.mark.parametrize("bad", [-0.01, 1.01, math.nan, "high", True, "0.5"])
 def test_out_of_range_factor_refused(bad):
     factors = {f: 0.5 for f in lev.FACTORS}
     factors["alignment"] = bad
@@ -101,11 +102,34 @@ def test_lock_in_gap_is_not_zero():
     assert lev.lock_in_from_series([100, float("nan"), 100]) == pytest.approx(1.0)
 
 
-def test_credibility_counts():
+def test_credibility_counts_years_not_rows():
     assert lev.credibility_from_events([]) == (0.5, 0, 0)
+    # bare event types: each row its own year
     value, enforced, backdown = lev.credibility_from_events(["hold", "reprogram", "waiver", "release", "release"])
-    assert (enforced, backdown) == (1, 3)
-    assert value == pytest.approx(2 / 6)
+    assert (enforced, backdown) == (2, 3)
+    assert value == pytest.approx(3 / 7)
+    # three rows in one year are one enforced year; a release and a waiver in one year one back-down
+    rows = [(2013, "hold", "a"), (2013, "hold", "b"), (2013, "suspension", "c"), (2014, "release", "d"),
+            (2014, "waiver", "e"), (2015, "release", "f")]
+    value, enforced, backdown = lev.credibility_from_events(rows)
+    assert (enforced, backdown) == (1, 2) and value == pytest.approx(2 / 5)
+
+
+def test_certification_is_coded_by_what_was_certified():
+    assert lev.code_event("certification", "pak-2016-08-04-no-certification") == "enforced"
+    assert lev.code_event("certification", "col-2003-07-08-certification") == ""
+    assert lev.code_event("waiver") == "backdown" and lev.code_event("suspension") == "enforced"
+    assert lev.code_event("policy") == ""
+
+
+def test_every_certification_row_is_coded_consistently_with_its_summary():
+    # refusals must be in CERTIFICATION_REFUSED, grants must not (read from the summaries, not the code)
+    ev = pd.read_csv(paths.DATA / "events.csv", dtype=str, keep_default_na=False)
+    for _, row in ev[ev["event_type"] == "certification"].iterrows():
+        text = row["summary"].lower()
+        refused = any(w in text for w in ("decertif", "does not give", "cannot certify", "not certify", "denied",
+                                           "failed demonstrably"))
+        assert (row["event_id"] in lev.CERTIFICATION_REFUSED) == refused, row["event_id"]
 
 
 @settings(deadline=None, database=None, derandomize=True)
@@ -116,10 +140,22 @@ def test_more_enforcement_never_lowers_credibility(e, b):
     assert more >= base
 
 
-def test_nearest_year_prefers_earlier_on_tie_and_skips_gaps():
-    s = pd.Series({2010: 1.0, 2011: float("nan"), 2012: 3.0})
-    assert lev._nearest(s, 2011) == (1.0, 2010)
-    assert lev._nearest(s, 2013) == (3.0, 2012)
+def test_pakistan_2011_credibility_counts_the_waivers_and_not_the_old_sanctions():
+    # window 2001-2010: the two 2001 waivers (one year) are a back-down; the 1979/1990/1998 sanctions and
+    # the 2011 suspension itself are outside the window -> (0 + 1) / (0 + 1 + 2)
+    a = lev.assess("Pakistan", 2011)
+    assert a.factors["credibility"] == pytest.approx(1 / 3)
+
+
+def test_pakistan_csf_and_2009_act_waivers_are_coded():
+    rec = lev.credibility_record("Pakistan", 2016)
+    backdowns = set(rec.loc[rec["code"] == "backdown", "event_id"])
+    assert {"pak-2012-09-13-eppa-waiver", "pak-2014-csf-waivers"} <= backdowns
+
+
+def test_credibility_window_excludes_the_year_assessed():
+    rec = lev.credibility_record("Egypt", 2013)
+    assert rec["year"].max() <= 2012 and rec["year"].min() >= 2003
 
 
 # ---- judgments files --------------------------------------------------------------------------
@@ -130,14 +166,43 @@ def _source_ids():
     return ids
 
 
+def _sources():
+    with open(paths.DATA / "sources.csv", encoding="utf-8", newline="") as fh:
+        return {row["source_id"]: row for row in csv.DictReader(fh)}
+
+
+THEORY = {"SEED-CNAS-2015", "LADWIG-2016", "POWELL-2019", "SVENSSON-2003", "TANKEL-DALTON-2017", "BAPAT-2011"}
+
+
 @pytest.mark.parametrize("country", lev.COUNTRIES)
-def test_judgments_complete_and_cited(country):
+def test_judgments_by_period_complete_cited_and_dated(country):
     j = lev.load_judgments(country)
-    known = _source_ids()
+    sources = _sources()
     for f in lev.JUDGMENT_FACTORS:
-        assert 0 <= j[f]["low"] <= j[f]["value"] <= j[f]["high"] <= 1
-        assert len(j[f]["justification"]) > 40
-        assert set(j[f]["source_ids"]) <= known, f"{country} {f}: unknown source ids"
+        for e in j[f]:
+            first, last = e["period"]
+            assert 0 <= e["low"] <= e["value"] <= e["high"] <= 1
+            assert len(e["justification"]) > 40
+            assert set(e["source_ids"]) <= set(sources), f"{country} {f}: unknown source ids"
+            # evidence available when the period starts (by the end of its first year)
+            assert e["evidence_date"][:4] <= str(first), f"{country} {f} {first}-{last}: evidence {e['evidence_date']}"
+            late = [s for s in e["source_ids"] if s not in THEORY and sources[s]["date"][:4] > str(first)]
+            if late:
+                assert e["later_knowledge"], f"{country} {f} {first}-{last} cites {late} without saying so"
+
+
+def test_a_year_outside_every_period_is_neutral_and_says_so():
+    a = lev.assess("Egypt", 2008)
+    for f in lev.JUDGMENT_FACTORS:
+        assert a.factors[f] == lev.NEUTRAL
+        assert a.ranges[f] == lev.NEUTRAL_RANGE
+    assert "no case judgment covers 2008" in a.explain()
+
+
+def test_judgments_change_with_the_year():
+    # Egypt's 2013 regime cost no longer applies in 2017; Pakistan's 2011 U.S. dependence not in 2016
+    assert lev.assess("Egypt", 2013).factors["regime_cost"] != lev.assess("Egypt", 2017).factors["regime_cost"]
+    assert lev.assess("Pakistan", 2016).factors["us_dependence"] < lev.assess("Pakistan", 2011).factors["us_dependence"]
 
 
 # ---- assess() with the real data ----------------------------------------------------------------
@@ -149,7 +214,7 @@ def test_assess_every_country(country):
     assert all(0.0 <= v <= 1.0 for v in a.factors.values())
     assert sum(a.contributions.values()) == pytest.approx(1.0)
     text = a.explain()
-    assert country in text and "not a forecast" in text
+    assert country in text and "not a forecast" in text and "range" in text
     assert a.most_sensitive() in lev.FACTORS
 
 
@@ -161,30 +226,80 @@ def test_overrides_apply_and_are_reported():
     assert a.score > b.score
 
 
-@pytest.mark.parametrize("kwargs, message", [({"alignment": 1.5}, "between 0 and 1"), ({"charm": 0.5}, "unknown factor")])
-def test_bad_overrides_refused(kwargs, message):
-    with pytest.raises(ValueError, match=message):
-        lev.assess("Egypt", 2013, **kwargs)
-
-
-def test_unknown_country_refused():
-    with pytest.raises(ValueError, match="unknown country"):
-        lev.assess("Narnia")
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (("Egypt", 2013), {"alignment": 1.5}, "alignment must be a number from 0 to 1"),
+        (("Egypt", 2013), {"alignment": True}, "True/False is not a number"),
+        (("Egypt", 2013), {"alignment": "0.5"}, "without quotes"),
+        (("Egypt", 2013), {"alignmnet": 0.5}, "did you mean 'alignment'"),
+        (("Egypt", True), {}, "year must be a whole number"),
+        (("Egypt", "abc"), {}, "year must be a whole number"),
+        (("Egypt", 2013.5), {}, "not a whole number"),
+        (("Columbia", 2013), {}, "did you mean 'Colombia'"),
+        (("Narnia",), {}, "country must be one of Egypt"),
+    ],
+)
+def test_bad_inputs_refused_in_one_line(args, kwargs, message):
+    with pytest.raises(validate.InputError, match=message) as info:
+        lev.assess(*args, **kwargs)
+    assert "\n" not in str(info.value)
 
 
 def test_egypt_steady_aid_gives_full_lock_in():
     # Rand & Tankel (2015): $1.3 billion in security assistance each year FY2009-FY2014,
-    # so over the five fiscal years to 2014 the coefficient of variation is zero.
-    a = lev.assess("Egypt", 2014)
+    # so over the five fiscal years before 2015 the coefficient of variation is zero.
+    a = lev.assess("Egypt", 2015)  # the five fiscal years before 2015: FY2010-FY2014
     assert a.factors["lock_in"] == pytest.approx(1.0)
 
 
-def test_missing_year_uses_nearest_and_says_so():
-    # Pakistan's annual program figures start in the 2000s; 1995 has no aid data.
+def test_years_before_the_data_use_earlier_years_only():
     a = lev.assess("Pakistan", 1995)
-    text = a.explain()
-    assert "nearest" in text
     assert 0.0 <= a.score <= 1.0
+    for f in ("dependence", "lock_in", "outside_options"):
+        note = a.notes[f].replace("before 1995", "")
+        years = [int(y) for y in __import__("re").findall(r"(?<![0-9])(19[0-9]{2}|20[0-9]{2})(?![0-9])", note)]
+        assert all(y < 1995 for y in years), a.notes[f]
+
+
+def test_dependence_uses_five_year_averages_of_the_raw_series():
+    # recomputed here from the raw series (aid and military spending by year), not from the factor code
+    frame = lev.dependence_series("Egypt")
+    years = [y for y in frame.index if 2012 <= y <= 2016]
+    share = frame.loc[years, "aid"].mean() / frame.loc[years, "milex"].mean()
+    assert lev.assess("Egypt", 2017).factors["dependence"] == pytest.approx(min(1.0, share / 0.5))
+
+
+def test_dependence_does_not_swing_with_the_egyptian_pound():
+    # Egypt's military spending in current dollars fell by about 40% from 2016 to 2017 when the pound
+    # was floated (SIPRI, data/context.csv); the raw yearly share jumps, the averaged factor barely moves
+    frame = lev.dependence_series("Egypt")
+    raw = [min(1.0, frame.loc[y, "share"] / 0.5) for y in range(2015, 2020)]
+    avg = [lev.assess("Egypt", y + 1).factors["dependence"] for y in range(2015, 2020)]
+    raw_swing = max(abs(a - b) for a, b in zip(raw, raw[1:]))
+    avg_swing = max(abs(a - b) for a, b in zip(avg, avg[1:]))
+    assert raw_swing > 0.25
+    assert avg_swing < raw_swing / 2
+
+
+def test_no_data_factor_uses_the_year_assessed_or_later():
+    a = lev.assess("Egypt", 2013)
+    for f in ("dependence", "lock_in", "outside_options"):
+        years = [int(y) for y in __import__("re").findall(r"(?<![0-9])(20[0-9]{2})(?![0-9])", a.notes[f])]
+        assert years and max(years) <= 2012, a.notes[f]
+
+
+def test_rank_with_ties_groups_overlapping_ranges():
+    class A:
+        def __init__(self, score, low, high):
+            self.score, self._band = score, (low, high)
+
+        def band(self):
+            return self._band
+
+    a, b, c = A(0.30, 0.21, 0.37), A(0.29, 0.22, 0.36), A(0.10, 0.05, 0.15)
+    groups = lev.rank_with_ties([c, b, a])
+    assert [[x.score for x in g] for g in groups] == [[0.30, 0.29], [0.10]]
 
 
 def test_sensitivity_respects_bounds_and_direction():
@@ -211,15 +326,16 @@ def test_most_sensitive_is_the_factor_with_most_room():
 
 @pytest.mark.parametrize("country", lev.COUNTRIES)
 def test_band_brackets_score_and_matches_judgment_extremes(country):
-    a = lev.assess(country)
+    year = 2015 if country != "Colombia" else 2003
+    a = lev.assess(country, year)
     low, high = a.band()
     assert low <= a.score <= high
-    j = lev.load_judgments(country)
-    # most pessimistic judgments: lowest alignment, highest U.S. dependence and regime cost
-    pess = lev.assess(country, alignment=j["alignment"]["low"], us_dependence=j["us_dependence"]["high"],
+    j = lev.judgments_for(country, year)
+    pess = lev.assess(country, year, alignment=j["alignment"]["low"], us_dependence=j["us_dependence"]["high"],
                       regime_cost=j["regime_cost"]["high"])
     assert pess.score == pytest.approx(low)
     assert pess.band() == pytest.approx((pess.score, pess.score))
+    assert f"{a.score:.2f} (range {low:.2f}-{high:.2f})" == a.shown()
 
 
 def test_module_source_ids_resolve():
