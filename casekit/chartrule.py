@@ -265,16 +265,37 @@ def charted_from(assistance: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFram
 _CACHE: dict = {}
 
 
-def charted(country=None, data_dir=None) -> pd.DataFrame:
-    """:func:`charted_from` applied to the kit's tables (cached per file contents), optionally one country."""
+def charted(country=None, data_dir=None, local=True) -> pd.DataFrame:
+    """:func:`charted_from` applied to the kit's tables (cached per file contents), optionally one country.
+
+    Column ``added_locally`` is True for a cell filled from rows added with ``make update-data``
+    (``data/local/``, see :func:`casekit.data.load_local`): with ``local`` (the default) such a cell is
+    added only where the kit has no cell of its own or only a request, so it fills a gap and never
+    replaces a cited amount or a sourced "none".
+    """
     from . import data
 
-    key = (None if data_dir is None else str(data_dir), data.fingerprint(data_dir))
+    key = (None if data_dir is None else str(data_dir), data.fingerprint(data_dir), bool(local))
     if key not in _CACHE:
-        _CACHE.clear()
+        if len(_CACHE) >= 4:
+            _CACHE.clear()
         a = data.load("assistance", data_dir=data_dir)
         s = data.load("sources", data_dir=data_dir)
-        _CACHE[key] = charted_from(a, s)
+        cells = charted_from(a, s)
+        cells["added_locally"] = False
+        extra = data.load_local("assistance", data_dir=data_dir) if local else None
+        if extra is not None and len(extra):
+            extra.index = range(len(a), len(a) + len(extra))  # row labels never collide with the kit's
+            local_src = data.load_local("sources", data_dir=data_dir).drop(columns=["local_file"])
+            lc = charted_from(extra.drop(columns=["local_file"]), pd.concat([s, local_src], ignore_index=True))
+            # a kit cell holding only a request (not money provided) gives way to a local amount
+            keys = lambda df: [tuple(k) for k in df[GROUP_KEY].to_numpy().tolist()]  # noqa: E731
+            known = {k for k, st in zip(keys(cells), cells["status"]) if st != "request"}
+            lc = lc[[k not in known for k in keys(lc)]].assign(added_locally=True)
+            filled = set(keys(lc))
+            cells = cells[[k not in filled for k in keys(cells)]]
+            cells = pd.concat([cells, lc], ignore_index=True).sort_values(GROUP_KEY, kind="stable", ignore_index=True)
+        _CACHE[key] = cells
     out = _CACHE[key]
     if country is not None:
         out = out[out["country"] == country]
@@ -283,7 +304,7 @@ def charted(country=None, data_dir=None) -> pd.DataFrame:
 
 def value(country: str, group: str, fiscal_year: int, row_type: str = "program", data_dir=None):
     """The charted cell for one country, group and year as a dict (``None`` if the kit has none)."""
-    c = charted(country, data_dir)
+    c = charted(country, data_dir, local=False)  # case texts cite the kit's own figures only
     c = c[(c["program_group"] == group) & (c["fiscal_year"] == int(fiscal_year)) & (c["row_type"] == row_type)]
     return None if c.empty else c.iloc[0].to_dict()
 

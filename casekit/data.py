@@ -20,10 +20,12 @@ Table rules (added to the schema checks by :func:`table_rules`)
 Rows added locally
 ------------------
 ``make update-data`` (:mod:`casekit.foreignassistance`) writes validated assistance rows to
-``data/local/`` with their source rows. :func:`load` returns the kit's tables only;
-:func:`load_local` returns the local rows, and the queries (:func:`assistance` and those built on it,
-:func:`sources_for`) include them with ``added_locally`` set, using a local chart row only for a
-country, year, program group and row type the kit itself has no chart row for.
+``data/local/`` with their source rows. :func:`load` returns the kit's tables only; :func:`load_local`
+returns the local rows (checked like the kit's, plus: no key of the kit's table again, no two local
+files charting the same cell). :func:`casekit.chartrule.charted` (behind the explorer, the charts and
+:func:`security_assistance_series`) fills with them the cells the kit has no figure for, marked
+``added_locally``; :func:`sources_for` finds their source rows. Case texts (``chartrule.value``,
+:func:`assistance` by default) use the kit's own rows only.
 
 Query helpers
 -------------
@@ -51,6 +53,7 @@ __all__ = [
     "PROGRAM_GROUPS",
     "load",
     "load_local",
+    "local_source_ids",
     "validate",
     "validate_all",
     "fingerprint",
@@ -245,13 +248,7 @@ def fingerprint(data_dir=None) -> str:
     local = ddir / tables.LOCAL
     if local.is_dir():
         files += sorted(local.glob("*.csv"))
-    parts = []
-    for path in files:
-        try:
-            parts += [path.name.encode(), path.read_bytes()]
-        except OSError:
-            parts += [path.name.encode(), b"(unreadable)"]
-    return tables.content_key("fingerprint", *parts)
+    return tables.content_key("fingerprint", [(p.name, tables.file_digest(p)) for p in files])
 
 
 # --------------------------------------------------------------------------------------------
@@ -323,6 +320,13 @@ def _check_local_against_kit(name: str, data_dir: Path, local: list[tables.Check
     tables.fail(problems)
 
 
+def local_source_ids(data_dir=None) -> frozenset:
+    """Ids of the sources added locally (``data/local/sources.csv``): what "added locally" labels key on."""
+    if not tables.local_files("sources", _data_dir(data_dir)):
+        return frozenset()
+    return frozenset(load_local("sources", data_dir)["source_id"])
+
+
 def load_local(name: str, data_dir=None, *, cache: bool = True) -> pd.DataFrame:
     """Rows of table ``name`` added locally (``data/local/``), validated, with ``local_file`` set.
 
@@ -351,7 +355,7 @@ def _check_country(country: str) -> None:
 
 
 def assistance(
-    country, start=None, end=None, group=None, dollars="nominal", chart_only=True, data_dir=None, local=True
+    country, start=None, end=None, group=None, dollars="nominal", chart_only=True, data_dir=None, local=False
 ):
     """Assistance rows for one country, as the kit's charts use them.
 
@@ -364,9 +368,9 @@ def assistance(
         deflator's base year; see :func:`to_constant`)
     chart_only : keep only rows flagged ``chart`` (the rows :mod:`casekit.chartrule` picks for each
         country/year/program group/row type)
-    local : include rows added locally with ``make update-data`` (column ``added_locally``). A local
-        chart row is used only where the kit has no chart row for its country, year, program group
-        and row type: it fills a gap, never replaces a cited figure.
+    local : also return rows added locally with ``make update-data`` (column ``added_locally``; off by
+        default, so case texts cite the kit's own rows). With ``chart_only`` a local chart row is kept
+        only where the kit has no chart row for its country, year, program group and row type.
     """
     _check_country(country)
     if dollars not in ("nominal", "constant"):
@@ -517,7 +521,7 @@ def sources_for(source_ids, data_dir=None) -> pd.DataFrame:
     return src.loc[ids].reset_index()
 
 
-def import_foreignassistance(path, source_id: str = "FAGOV-COMPLETE-IMPORT"):
+def import_foreignassistance(path, source_id: str | None = None):
     """Import an official ForeignAssistance.gov complete CSV; see :mod:`casekit.foreignassistance`."""
     from .foreignassistance import import_foreignassistance as _import
 

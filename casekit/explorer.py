@@ -26,6 +26,9 @@ ALL_SECURITY = "All security programs"
 ALL_ACCOUNTS = "All accounts (ForeignAssistance.gov obligations)"
 YEAR_MIN, YEAR_MAX = 1990, 2024
 
+#: bar colour of amounts added locally with ``make update-data`` (Okabe-Ito bluish green)
+LOCAL_COLOUR = style.OKABE_ITO[2]
+
 #: year statuses in a :func:`series` frame
 STATUSES = ("data", "partial", "other_year", "request", "none_provided", "inferred_none", "no_data")
 
@@ -85,7 +88,8 @@ def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020,
     supplemental only; ``other_year`` an amount whose source states a calendar year or no year basis,
     never joined to fiscal years; ``request`` only a request, in ``request`` not ``amount``;
     ``none_provided`` a source says none; ``inferred_none`` the kit infers none; ``no_data``),
-    ``year_basis``, ``request`` (the requested amount, else NaN) and ``source_ids``.
+    ``year_basis``, ``request`` (the requested amount, else NaN), ``source_ids`` and ``added_locally``
+    (the year's figure comes from rows added with ``make update-data``).
     See :func:`_series`; results are cached per data folder and file contents.
     """
     if start > end:
@@ -151,6 +155,8 @@ def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.D
         "request": [float(r[3]) for r in rows],
         "source_ids": [r[4] for r in rows],
     })
+    local_ids = data.local_source_ids(data_dir)  # rows added with make update-data are labelled
+    out["added_locally"] = [any(i in local_ids for i in ids) for ids in out["source_ids"]]
     if dollars == "constant":
         out["amount"] = data.to_constant(out["amount"], out["fiscal_year"], data_dir=data_dir).to_numpy()
         out["request"] = data.to_constant(out["request"], out["fiscal_year"], data_dir=data_dir).to_numpy()
@@ -185,6 +191,10 @@ def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None
                           ("inferred_none", "No assistance inferred by the kit (no source says so)")):
         if (frame["status"] == status).any():
             text += f" {words}: {years(status)}."
+    if "added_locally" in frame and frame["added_locally"].any():
+        local = ", ".join(f"FY{y}" for y in frame.loc[frame["added_locally"], "fiscal_year"])
+        text += (f" Added locally with make update-data (a ForeignAssistance.gov download, not checked by the "
+                 f"kit's authors): {local}.")
     missing = frame.loc[frame["status"] == "no_data", "fiscal_year"].tolist()
     if missing:
         text += f" No data for {len(missing)} year(s): " + ", ".join(f"FY{y}" for y in missing) + "."
@@ -252,6 +262,8 @@ class DataExplorer:
                    mpatches.Patch(facecolor="white", edgecolor=style.OKABE_ITO[0], hatch="///",
                                   label="partial year or tranche"),
                    self.other_marks, self.request_marks, self.gap_marks, self.none_marks, self.inferred_marks]
+        if data.local_source_ids(self.data_dir):  # only when rows were added with make update-data
+            handles.insert(2, mpatches.Patch(color=LOCAL_COLOUR, label="added locally (make update-data)"))
         self.ax.set_xlabel("U.S. fiscal year (selected years in colour)")
         self.ax.set_xlim(YEAR_MIN - 0.7, YEAR_MAX + 0.7)
         self.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
@@ -293,9 +305,10 @@ class DataExplorer:
                 bar.set_height(r.amount if shown else 0)
                 bar.set_visible(shown)
                 partial = shown and r.status == "partial"
+                colour = LOCAL_COLOUR if shown and r.added_locally else style.OKABE_ITO[0]
                 bar.set_hatch("///" if partial else None)
-                bar.set_facecolor("white" if partial else style.OKABE_ITO[0])
-                bar.set_edgecolor(style.OKABE_ITO[0])
+                bar.set_facecolor("white" if partial else colour)
+                bar.set_edgecolor(colour)
 
             def at(status, column=None):
                 sel = full[full.status == status]

@@ -1,36 +1,59 @@
-"""Import the official ForeignAssistance.gov complete dataset (``make update-data FILE=...``).
+"""Extend the aid series from the official ForeignAssistance.gov download (``make update-data FILE=...``).
 
 ForeignAssistance.gov publishes a "complete" CSV with one row per activity and transaction, including
 ``country_name``, ``fiscal_year``, ``assistance_category_name`` (Economic or Military),
-``funding_account_name``, ``transaction_type_name``, ``current_amount`` and ``constant_amount``.
-The kit cannot download it (it never touches the network), but an instructor who has the file can
-turn it into rows shaped like ``data/assistance.csv``: summed by country, fiscal year, funding account,
-category and transaction type, for the six case countries, with the official military/economic split.
+``funding_account_name``, ``transaction_type_name`` and ``current_amount`` (U.S. dollars). The kit never
+downloads it (it never touches the network), but an instructor who has the file can add its figures for
+the six case countries::
 
-What the importer promises
---------------------------
-* Required columns are checked first; a missing one is named, with the columns the file does have.
-  Older exports that use spaced title-case headers ("Country Name", "Current Dollar Amount") are
-  accepted too.
-* Every row is accounted for: imported, outside the six countries, or rejected with its line number
-  and the reason (e.g. an amount that is not a number). Nothing is silently dropped.
-* Funding accounts the kit has no harmonised group for are kept, grouped as ``other_security`` or
-  ``other_economic`` by the file's own category, and listed in the report as "not mapped".
-* Imported rows are never chart rows (``chart`` is false): they sit beside the curated rows, and the
-  data explorer can show them. They are written to ``data/local/`` (git-ignored), never over the
-  shipped tables.
+    make update-data FILE=~/Downloads/us_foreign_aid_complete.csv
+
+What happens
+------------
+1. The file is streamed line by line (a 200 MB download takes seconds and little memory). Required
+   columns are checked first; a missing one is named with the columns the file does have. Older
+   exports with spaced title-case headers ("Country Name", "Current Dollar Amount") are accepted.
+2. Every row is accounted for: imported, outside the six countries, or rejected with its line and
+   column and the reason (a fiscal year outside the schema's range such as 0 or 99999; an amount that
+   is not a finite number, such as ``NaN``, ``inf``, ``1e400`` or a badly grouped ``1,2,3``; an unknown
+   category or transaction type; a row with the wrong number of cells). A file that is not UTF-8
+   (a Latin-1 save), holds a NUL byte, is a folder, or has a cell over 128 KB is refused as a whole,
+   with the line named.
+3. Amounts are summed exactly (decimal arithmetic) by country, fiscal year, funding account, category
+   and transaction type, and written in millions, as ``data/assistance.csv`` holds them (Coalition
+   Support Funds under category ``reimbursement``, as the kit files them). Funding
+   accounts the kit has no harmonised group for are kept as ``other_security``/``other_economic`` and
+   listed in the report. An account whose net amount for a year is negative (de-obligations larger than
+   obligations) cannot be an assistance figure; it is left out and listed.
+4. The rows take the assistance schema (every column, ``year_basis`` = ``fiscal``), cite a source row
+   that describes the file (name, size and SHA-256), and get their ``chart`` flags from the kit's own
+   chart-row rule (:func:`casekit.chartrule.chart_flags`).
+5. Before anything is written, the new files are validated with the same checks as the kit's tables
+   (schema, finite numbers, foreign keys, table rules, no clash with the kit's keys or another local
+   import). Then they are written atomically (temporary file + rename) to ``data/local/``
+   (git-ignored): ``assistance_<file name>.csv`` and ``sources.csv``. A failed or interrupted import
+   leaves the previous files as they were; an import with no rows for the six countries writes nothing.
+
+The loader, the data explorer and the charts read ``data/local/``: a local chart row fills a country,
+year and program group the kit has no chart row for, never replaces a cited figure, and is labelled
+"added locally". Delete the file in ``data/local/`` to remove an import.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import math
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, tables
 from .data import COUNTRIES, DataError
 
 REQUIRED = (
@@ -66,12 +89,22 @@ ACCOUNT_GROUPS = (
 )
 
 CATEGORY = {"military": "security", "economic": "economic"}
+#: Program groups that data/assistance.csv files under category "reimbursement" (paid for services
+#: rendered, not assistance), whatever ForeignAssistance.gov's military/economic split says.
+REIMBURSEMENT_GROUPS = {"CSF"}
 BASIS = {
     "obligations": "obligation",
     "disbursements": "disbursement",
     "appropriated and planned": "allocation",
     "president's budget requests": "request",
 }
+
+#: A line longer than this is not a ForeignAssistance.gov row (the file is refused, memory stays flat).
+MAX_LINE_BYTES = 1 << 20
+#: How many rejected rows the report lists one by one (all are counted).
+LISTED = 200
+_AMOUNT = re.compile(r"^[+-]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?([eE][+-]?\d+)?$", re.ASCII)
+_MILLION = Decimal(1_000_000)
 
 
 @dataclass
@@ -82,20 +115,33 @@ class ImportReport:
     rows_read: int = 0
     rows_imported: int = 0
     rows_other_countries: int = 0
-    rejected: list[str] = field(default_factory=list)
+    rows_rejected: int = 0
+    rejected: list[str] = field(default_factory=list)  # the first LISTED reasons, with line and column
     unmapped_accounts: dict[str, int] = field(default_factory=dict)
+    negative_totals: list[str] = field(default_factory=list)
+    sha256: str = ""
+    bytes: int = 0
+
+    def reject(self, line: int, column: str | None, reason: str) -> None:
+        self.rows_rejected += 1
+        if len(self.rejected) < LISTED:
+            where = f"line {line}" + (f", column '{column}'" if column else "")
+            self.rejected.append(f"{where}: {reason}")
 
     def __str__(self) -> str:
         lines = [
             f"{self.file}: {self.rows_read} rows read; {self.rows_imported} for the six case countries; "
-            f"{self.rows_other_countries} for other countries (skipped); {len(self.rejected)} rejected",
+            f"{self.rows_other_countries} for other countries (skipped); {self.rows_rejected} rejected",
         ]
         lines += [f"  rejected: {r}" for r in self.rejected[:20]]
-        if len(self.rejected) > 20:
-            lines.append(f"  ... and {len(self.rejected) - 20} more rejected rows")
+        if self.rows_rejected > 20:
+            lines.append(f"  ... and {self.rows_rejected - 20} more rejected rows")
         if self.unmapped_accounts:
             lines.append("  funding accounts with no harmonised program group (kept as other_security/other_economic):")
             lines += [f"    {name} ({n} rows)" for name, n in sorted(self.unmapped_accounts.items())]
+        if self.negative_totals:
+            lines.append("  left out: net amount below zero (de-obligations larger than obligations):")
+            lines += [f"    {t}" for t in self.negative_totals]
         return "\n".join(lines)
 
 
@@ -113,111 +159,313 @@ def program_group(account: str, category: str) -> tuple[str, bool]:
     return ("other_security" if category == "security" else "other_economic"), False
 
 
-def import_foreignassistance(path, source_id: str = "FAGOV-COMPLETE-IMPORT") -> tuple[pd.DataFrame, ImportReport]:
-    """Read the official complete CSV at ``path``; return (assistance-shaped rows, report).
+def _year_range() -> tuple[int, int]:
+    """The fiscal years the assistance schema allows (one place: data/schemas/assistance.json)."""
+    sch = tables.schema("assistance")
+    c = next(f for f in sch["fields"] if f["name"] == "fiscal_year").get("constraints", {})
+    return int(c.get("minimum", 1946)), int(c.get("maximum", 2100))
 
-    Raises :class:`casekit.data.DataError` if the file is missing or lacks a required column.
-    """
-    path = Path(path)
-    report = ImportReport(file=path.name)
+
+def _source_id(path: Path) -> str:
+    stem = re.sub(r"[^A-Za-z0-9.-]+", "-", path.stem).strip("-.") or "file"
+    return f"FAGOV-LOCAL-{stem}"
+
+
+def _text_lines(path: Path, report: ImportReport):
+    """Yield the file's lines as text, one at a time; refuse encodings and bytes the kit cannot read."""
+    name = path.name
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        line_no = 0
+        while True:
+            raw = fh.readline(MAX_LINE_BYTES + 1)
+            if not raw:
+                break
+            line_no += 1
+            digest.update(raw)
+            report.bytes += len(raw)
+            if len(raw) > MAX_LINE_BYTES:
+                raise DataError(f"{name}, line {line_no}: longer than {MAX_LINE_BYTES} bytes: not a ForeignAssistance.gov CSV row", name, line_no)
+            if line_no == 1:
+                if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    raise DataError(f"{name}: saved as UTF-16; save it as 'CSV UTF-8' instead", name, 1)
+                if raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
+            if b"\x00" in raw:
+                raise DataError(f"{name}, line {line_no}: contains a NUL byte (a binary or corrupted file?)", name, line_no)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise DataError(
+                    f"{name}, line {line_no}: byte 0x{raw[exc.start:exc.start + 1].hex()} is not UTF-8 (the file was"
+                    " probably saved as Latin-1 or Windows-1252; save it as 'CSV UTF-8')",
+                    name,
+                    line_no,
+                ) from None
+    report.sha256 = digest.hexdigest()
+
+
+def _amount(text: str) -> Decimal | None:
+    """Dollars as an exact Decimal, or None if the text is not a plain finite number."""
+    text = text.strip()
+    if not _AMOUNT.match(text):
+        return None
     try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found") from None
-    with fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise DataError(f"{path.name}: the file is empty") from None
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or not math.isfinite(float(value)):
+        return None
+    return value
+
+
+def import_foreignassistance(path, source_id: str | None = None) -> tuple[pd.DataFrame, ImportReport]:
+    """Read the official complete CSV at ``path``; return (rows in the assistance schema, report).
+
+    The rows are typed as :func:`casekit.data.load` types them and cite ``source_id`` (default
+    ``FAGOV-LOCAL-<file name>``; see :func:`source_row`). Nothing is written here (see
+    :func:`write_local`). Raises :class:`casekit.data.DataError` if the file cannot be read as a whole
+    (missing, a folder, empty, not UTF-8, NUL bytes, a required column missing, broken CSV quoting).
+    """
+    records, report = _import(Path(path), source_id)
+    fields = tables.field_names(tables.schema("assistance"))
+    frame = pd.DataFrame.from_records(records, columns=fields)
+    frame["fiscal_year"] = frame["fiscal_year"].astype("Int64")
+    frame["amount_usd_millions"] = pd.to_numeric(frame["amount_usd_millions"]).astype("float64")
+    frame["chart"] = frame["chart"].map({"true": True, "false": False}).astype("boolean")
+    return frame, report
+
+
+def _import(path: Path, source_id: str | None) -> tuple[list[dict], ImportReport]:
+    """The import as text records (amounts exactly as summed), ready to write."""
+    name = path.name
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a CSV file", name)
+    if not path.exists():
+        raise DataError(f"{path}: file not found", name)
+    source_id = source_id or _source_id(path)
+    report = ImportReport(file=name)
+    lo, hi = _year_range()
+    csv.field_size_limit(tables.FIELD_LIMIT)
+    reader = csv.reader(_text_lines(path, report), strict=True)
+    sums: dict[tuple, list] = {}
+    previous = 0
+    try:
+        header = next(reader, None)
+        if not header or header == [""]:
+            raise DataError(f"{name}: the file is empty", name)
         names = [_norm_header(h) for h in header]
         missing = [c for c in REQUIRED if c not in names]
         if missing:
             raise DataError(
-                f"{path.name}, line 1: missing required column(s) {', '.join(missing)}; "
-                f"the file has: {', '.join(header)}"
+                f"{name}, line 1: missing required column(s) {', '.join(missing)}; the file has: {', '.join(header)}",
+                name,
+                1,
             )
         col = {n: i for i, n in enumerate(names)}
-        sums: dict[tuple, list] = {}
-        for line_no, cells in enumerate(reader, start=2):
+        i_country, i_year, i_amount = col["country_name"], col["fiscal_year"], col["current_amount"]
+        i_cat, i_type, i_account = col["assistance_category_name"], col["transaction_type_name"], col["funding_account_name"]
+        width = len(header)
+        countries = set(COUNTRIES)
+        previous = reader.line_num
+        for cells in reader:
+            line_no, previous = previous + 1, reader.line_num
+            if not cells:
+                continue  # a blank line
             report.rows_read += 1
-            if len(cells) != len(header):
-                report.rejected.append(f"line {line_no}: {len(cells)} cells, header has {len(header)}")
+            if len(cells) != width:
+                report.reject(line_no, None, f"{len(cells)} cells, the header has {width}")
                 continue
-            country = cells[col["country_name"]].strip()
-            if country not in COUNTRIES:
+            country = cells[i_country].strip()
+            if country not in countries:
                 report.rows_other_countries += 1
                 continue
-            year_text = cells[col["fiscal_year"]].strip()
-            if not year_text.isdigit():
-                report.rejected.append(f"line {line_no}, column 'fiscal_year': {year_text!r} is not a fiscal year")
+            year_text = cells[i_year].strip()
+            if not (year_text.isascii() and year_text.isdigit()) or not lo <= int(year_text) <= hi:
+                report.reject(line_no, "fiscal_year", f"{year_text!r} is not a fiscal year from {lo} to {hi}")
                 continue
-            amount_text = cells[col["current_amount"]].strip().replace(",", "")
-            try:
-                amount = float(amount_text)
-            except ValueError:
-                report.rejected.append(f"line {line_no}, column 'current_amount': {amount_text!r} is not a number")
+            amount = _amount(cells[i_amount])
+            if amount is None:
+                report.reject(line_no, "current_amount", f"{cells[i_amount].strip()!r} is not a finite number of dollars")
                 continue
-            cat_text = cells[col["assistance_category_name"]].strip()
+            cat_text = cells[i_cat].strip()
             category = CATEGORY.get(cat_text.lower())
             if category is None:
-                report.rejected.append(
-                    f"line {line_no}, column 'assistance_category_name': {cat_text!r} is neither Economic nor Military"
-                )
+                report.reject(line_no, "assistance_category_name", f"{cat_text!r} is neither Economic nor Military")
                 continue
-            tt_text = cells[col["transaction_type_name"]].strip()
+            tt_text = cells[i_type].strip()
             basis = BASIS.get(tt_text.lower())
             if basis is None:
-                report.rejected.append(f"line {line_no}, column 'transaction_type_name': unknown type {tt_text!r}")
+                report.reject(line_no, "transaction_type_name", f"unknown transaction type {tt_text!r}")
                 continue
-            account = cells[col["funding_account_name"]].strip() or "(no account named)"
+            account = cells[i_account].strip() or "(no account named)"
             group, mapped = program_group(account, category)
             if not mapped:
                 report.unmapped_accounts[account] = report.unmapped_accounts.get(account, 0) + 1
-            key = (country, int(year_text), account, group, category, basis)
-            entry = sums.setdefault(key, [0.0, 0])
+            if group in REIMBURSEMENT_GROUPS:
+                category = "reimbursement"  # the kit keeps reimbursements out of security assistance
+            entry = sums.setdefault((country, int(year_text), account, group, category, basis), [Decimal(0), 0])
             entry[0] += amount
             entry[1] += 1
             report.rows_imported += 1
+    except csv.Error as exc:
+        line = previous + 1
+        if "field larger than field limit" in str(exc):
+            reason = f"a cell longer than {tables.FIELD_LIMIT} characters (a quote left open?)"
+        elif "unexpected end of data" in str(exc):
+            reason = "a quoted cell is never closed: the file is cut (truncated) or has a stray quote"
+        else:
+            reason = f"not valid CSV ({exc})"
+        raise DataError(f"{name}, line {line}: {reason}", name, line) from None
+    fields = tables.field_names(tables.schema("assistance"))
     records = []
     for (country, year, account, group, category, basis), (total, n) in sorted(sums.items()):
-        records.append(
-            {
-                "country": country,
-                "fiscal_year": year,
-                "program": account,
-                "program_group": group,
-                "category": category,
-                "row_type": "program",
-                "amount_usd_millions": total / 1e6,
-                "value_status": "reported",
-                "basis": basis,
-                "source_id": source_id,
-                "chart": False,
-                "note": f"imported from {path.name}: sum of {n} transaction rows (current dollars / 1e6)",
-            }
+        if total < 0:
+            report.negative_totals.append(f"{country} FY{year} {account} ({basis}): {total / _MILLION:f} million")
+            continue
+        millions = total / _MILLION
+        row = dict.fromkeys(fields, "")
+        row.update(
+            country=country,
+            fiscal_year=year,
+            year_basis="fiscal",
+            program=account,
+            program_group=group,
+            category=category,
+            row_type="program",
+            scope="full_year",
+            amount_usd_millions=format(millions.normalize(), "f") if millions else "0",
+            value_status="reported",
+            basis=basis,
+            source_id=source_id,
+            chart="false",
+            note=(
+                f"added locally with make update-data from {name}: sum of {n} transaction row(s), current U.S. "
+                "dollars / 1e6; ForeignAssistance.gov revises recent years, so a later download can differ"
+            ),
         )
-    return pd.DataFrame.from_records(records), report
+        records.append({k: row[k] for k in fields})
+    if records:
+        for row, flag in zip(records, _chart_flags(records, fields, source_id)):
+            row["chart"] = flag
+    return records, report
 
 
-def main(argv=None) -> int:  # pragma: no cover - thin CLI used by `make update-data`
-    import sys
+def _chart_flags(records: list[dict], fields: list[str], source_id: str) -> list[str]:
+    """The kit's chart-row rule applied to the imported rows alone."""
+    from . import chartrule, data
 
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1:
-        print("usage: python -m casekit.foreignassistance path/to/us_foreign_aid_complete.csv")
-        return 2
+    typed = pd.DataFrame.from_records(records, columns=fields).replace("", pd.NA)
+    typed["amount_usd_millions"] = pd.to_numeric(typed["amount_usd_millions"])
+    typed["fiscal_year"] = typed["fiscal_year"].astype(int)
+    sources = pd.concat(
+        [data.load("sources"), pd.DataFrame([{"source_id": source_id, "tier": "primary", "date": ""}])],
+        ignore_index=True,
+    )
+    flags = chartrule.chart_flags(typed, sources)
+    return ["true" if f else "false" for f in flags]
+
+
+def source_row(path: Path, report: ImportReport, source_id: str) -> dict:
+    """The row of ``data/local/sources.csv`` that the imported rows cite: the file itself."""
+    return {
+        "source_id": source_id,
+        "title": "ForeignAssistance.gov complete dataset: U.S. foreign assistance by activity and transaction (imported locally)",
+        "author": "USAID and U.S. Department of State",
+        "publisher": "ForeignAssistance.gov (USAID and U.S. Department of State)",
+        "date": "",
+        "report_number": "",
+        "url": "https://foreignassistance.gov/data",
+        "table_or_page": f"file {path.name}: rows for the six case countries, summed by fiscal year, funding account and transaction type",
+        "tier": "primary",
+        "note": (
+            f"added locally with make update-data; file {path.name}, {report.bytes} bytes, SHA-256 {report.sha256}; "
+            "download date not recorded by the kit; not checked by the kit's authors"
+        ),
+    }
+
+
+def _csv_bytes(fields: list[str], rows: list[dict]) -> bytes:
+    import io
+
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def write_local(path, data_dir=None, source_id: str | None = None) -> tuple[Path, int, ImportReport]:
+    """Import ``path`` and write its rows to ``<data>/local/`` after validating them; see the module doc.
+
+    Returns (file written, rows written, report). Raises DataError (nothing written) if no row for the
+    six countries was imported or the new files fail any check.
+    """
+    from . import data
+
+    path = Path(path)
+    ddir = Path(data_dir) if data_dir is not None else paths.DATA
+    source_id = source_id or _source_id(path)
+    rows, report = _import(path, source_id)
+    if not rows:
+        raise DataError(f"{path.name}: no rows for the six case countries were imported; nothing written\n{report}", path.name)
+    local = ddir / tables.LOCAL
+    target = local / f"assistance_{re.sub(r'[^A-Za-z0-9._-]+', '_', path.stem)}.csv"
+    # local sources: the ones already there, with this file's row added or replaced
+    src_fields = tables.field_names(tables.schema("sources", ddir))
+    old_sources = []
+    if (local / "sources.csv").is_file():
+        old = data.load_local("sources", ddir)
+        old_sources = [
+            {k: ("" if pd.isna(v) else str(v)) for k, v in r.items() if k in src_fields}
+            for r in old.to_dict("records")
+            if r["source_id"] != source_id
+        ]
+    sources_bytes = _csv_bytes(src_fields, old_sources + [source_row(path, report, source_id)])
+    rows_bytes = _csv_bytes(tables.field_names(tables.schema("assistance", ddir)), rows)
+    # validate exactly what will be written, in a scratch copy of the data folder, with the kit's checks
+    with tempfile.TemporaryDirectory(prefix="casekit-import-") as scratch:
+        sdir = Path(scratch) / "data"
+        shutil.copytree(ddir, sdir, ignore=shutil.ignore_patterns(tables.LOCAL))
+        (sdir / tables.LOCAL).mkdir()
+        for p in tables.local_files("assistance", ddir):
+            if p.name != target.name:
+                shutil.copy(p, sdir / tables.LOCAL / p.name)
+        (sdir / tables.LOCAL / "sources.csv").write_bytes(sources_bytes)
+        (sdir / tables.LOCAL / target.name).write_bytes(rows_bytes)
+        try:
+            data.validate_all(sdir)
+        except DataError as exc:
+            raise DataError(f"the imported rows fail the kit's checks; nothing written:\n{exc}", path.name) from None
+    local.mkdir(exist_ok=True)
+    tables.atomic_write(local / "sources.csv", sources_bytes)  # first: rows never cite a missing source
+    tables.atomic_write(target, rows_bytes)
+    return target, len(rows), report
+
+
+def main(argv=None) -> int:
+    """``python -m casekit.foreignassistance FILE [--data-dir DIR]`` (what ``make update-data`` runs)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Add ForeignAssistance.gov figures for the six case countries to data/local/.")
+    ap.add_argument("file", help="the complete CSV downloaded from foreignassistance.gov/data")
+    ap.add_argument("--data-dir", default=None, help="data folder (default: the kit's data/)")
+    args = ap.parse_args(argv)
     try:
-        rows, report = import_foreignassistance(argv[0])
+        target, n, report = write_local(args.file, args.data_dir)
     except DataError as exc:
         print(f"error: {exc}")
         return 1
-    out_dir = paths.DATA / "local"
-    out_dir.mkdir(exist_ok=True)
-    out = out_dir / f"assistance_import_{Path(argv[0]).stem}.csv"
-    rows.to_csv(out, index=False, lineterminator="\n")
     print(report)
-    print(f"wrote {len(rows)} rows to {out.relative_to(paths.ROOT)} (git-ignored; the shipped tables are unchanged)")
+    try:
+        shown = target.relative_to(paths.ROOT)
+    except ValueError:
+        shown = target
+    print(
+        f"wrote {n} rows to {shown} and their source to {shown.parent / 'sources.csv'} (git-ignored; the shipped "
+        "tables are unchanged). The data explorer and charts now show them as 'added locally' where the kit "
+        "has no figure of its own. Delete the file to undo."
+    )
     return 0
 
 

@@ -407,14 +407,18 @@ def check_shape(table: Table, stamped_rows: int | None = None) -> list[Problem]:
         return [Problem(table.name, None, None, "the table has a header but no rows")]
     if stamped_rows is not None and len(table.rows) < stamped_rows:
         last = table.lines[-1]
+        column, tail = None, ""
+        if not table.ends_with_newline:  # the cut may run through the last row too
+            column = table.header[len(table.rows[-1]) - 1]
+            tail = f"; its last line has no line end, so its last cell ('{column}') may be cut as well"
         return [
             Problem(
                 table.name,
                 last,
-                None,
+                column,
                 f"the file ends after {len(table.rows)} rows but datapackage.json records {stamped_rows}"
-                f" ('{ROWS_KEY}'): the file was cut (truncated) or rows were deleted. If you removed rows on"
-                " purpose, run: python -m casekit.tables stamp",
+                f" ('{ROWS_KEY}'): the file was cut (truncated) or rows were deleted{tail}. If you removed"
+                " rows on purpose, run: python -m casekit.tables stamp",
             )
         ]
     return []
@@ -596,6 +600,32 @@ def content_key(*parts) -> str:
     return h.hexdigest()
 
 
+_DIGESTS: dict[str, tuple[tuple, str]] = {}
+
+
+def file_digest(path) -> str:
+    """SHA-256 of a file's bytes, re-read only when its size, inode, mtime or ctime changed.
+
+    For query caches that ask on every widget move (:func:`casekit.data.fingerprint`); the loader
+    itself always hashes the bytes it parses.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return "missing"
+    sig = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+    hit = _DIGESTS.get(str(path))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+    _DIGESTS[str(path)] = (sig, digest)
+    return digest
+
+
 def _cache_dir() -> Path | None:
     env = os.environ.get("CASEKIT_CACHE_DIR")
     if env is None:
@@ -647,6 +677,12 @@ def _prune(folder: Path, keep: int = 400) -> None:
             pass
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` so readers see the old file or the new one, never a part."""
     path = Path(path)
@@ -656,6 +692,7 @@ def atomic_write(path: Path, content: bytes) -> None:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the mode open() would
         os.replace(tmp, path)
     except BaseException:
         try:
