@@ -30,6 +30,8 @@ import math
 import numbers
 from typing import Iterable, Mapping
 
+import numpy as np
+
 __all__ = [
     "InputError",
     "closest",
@@ -92,7 +94,7 @@ def choice(name: str, value, allowed: Iterable, what: str = "one of"):
 
 
 def _real(name: str, value, allowed: str) -> float:
-    if isinstance(value, bool) or (type(value).__name__ == "bool_"):
+    if isinstance(value, (bool, np.bool_)):
         raise InputError(f"{name} must be {allowed}, got {value!r} (True/False is not a number)")
     if isinstance(value, str):
         raise InputError(f"{name} must be {allowed}, got the text {value!r} (write the number without quotes)")
@@ -143,7 +145,7 @@ def year(name: str, value, low: int = YEAR_MIN, high: int = YEAR_MAX) -> int:
 
 def boolean(name: str, value) -> bool:
     """``True`` or ``False`` only (not 0/1, not ``'yes'``)."""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise InputError(f"{name} must be True or False, got {_show(value)}")
 
