@@ -13,6 +13,7 @@ This module knows nothing about case files; :mod:`casekit.casefile` parses and r
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -280,6 +281,9 @@ def milex_share(country: str, year: int) -> FactValue:
     return FactValue(format_percent(value), _sources(list(aid_rows["source_id"]) + list(ctx["source_id"])), value)
 
 
+_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+
+
 @_fact_function(2)
 def context(country: str, indicator: str, year: int) -> FactValue:
     """One value from ``context.csv`` with its unit, printed as the data hold it."""
@@ -296,8 +300,13 @@ def context(country: str, indicator: str, year: int) -> FactValue:
     elif "usd" in unit.lower() or "dollar" in unit.lower():
         scale = Decimal(1) if "million" in unit.lower() else Decimal(1_000_000)
         text = format_usd_millions(Decimal(str(value)) / scale)
+    elif unit.lower().startswith("index"):
+        # "index, 0 (least) to 1 (most democratic)": the scale is stated once, briefly
+        scale = re.search(r"(\d+)\s*\([^)]*\)\s*to\s*(\d+)", unit)
+        text = f"{num} (on a {scale.group(1)}-{scale.group(2)} scale)" if scale else num
     else:
-        text = f"{num} {unit}".strip()
+        # "deaths (count)" -> "315 deaths": the parenthesis only restates that the number is a count
+        text = f"{num} {_PAREN_RE.sub('', unit)}".strip()
     return FactValue(text, (row["source_id"],), value)
 
 

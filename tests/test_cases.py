@@ -762,3 +762,11 @@ def test_cli_exit_status(tmp_path):
     out = subprocess.run([sys.executable, "-m", "casekit.cases", "check", "no-such-case"],
                          capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 2 and "no case file for: no-such-case" in out.stdout
+
+
+def test_context_values_print_their_unit_once():
+    # A count of deaths prints as "N deaths", not "N deaths (count)"; an index states its scale.
+    deaths = cases.evaluate('context("Egypt", "terrorism_deaths", 2014)').text
+    assert re.fullmatch(r"[\d,]+ deaths", deaths), deaths
+    index = cases.evaluate('context("Egypt", "electoral_democracy_index", 2014)').text
+    assert re.fullmatch(r"0\.\d+ \(on a 0-1 scale\)", index), index
