@@ -287,7 +287,9 @@ def charted(country=None, data_dir=None, local=True) -> pd.DataFrame:
         if extra is not None and len(extra):
             extra.index = range(len(a), len(a) + len(extra))  # row labels never collide with the kit's
             local_src = data.load_local("sources", data_dir=data_dir).drop(columns=["local_file"])
-            lc = charted_from(extra.drop(columns=["local_file"]), pd.concat([s, local_src], ignore_index=True))
+            from .foreignassistance import charted_local  # the same rule, fast for imported rows
+
+            lc, _ = charted_local(extra.drop(columns=["local_file"]), pd.concat([s, local_src], ignore_index=True))
             # a kit cell holding only a request (not money provided) gives way to a local amount
             keys = lambda df: [tuple(k) for k in df[GROUP_KEY].to_numpy().tolist()]  # noqa: E731
             known = {k for k, st in zip(keys(cells), cells["status"]) if st != "request"}

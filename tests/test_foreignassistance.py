@@ -381,3 +381,45 @@ def test_the_explorer_shows_local_rows_as_added_locally(data_dir):
     # the widget itself builds and labels the year in its readout
     ex = explorer.DataExplorer("Egypt", "IMET", years=(2014, 2016), data_dir=data_dir)
     assert "Added locally" in ex.readout.value and "FAGOV-LOCAL" in ex.table.value
+
+
+def test_the_fast_chart_rule_for_imported_rows_agrees_with_the_kit_rule():
+    import pandas as pd
+
+    from casekit import chartrule
+
+    fields = [f["name"] for f in tables.schema("assistance")["fields"]]
+
+    def row(country, year, program, group, basis, amount, scope="full_year", source="FAGOV-LOCAL-x", year_basis="fiscal"):
+        r = dict.fromkeys(fields, pd.NA)
+        r.update(country=country, fiscal_year=year, program=program, program_group=group, category="security",
+                 row_type="program", scope=scope, year_basis=year_basis, amount_usd_millions=amount,
+                 value_status="reported", basis=basis, source_id=source, chart=False)
+        return r
+
+    rows = pd.DataFrame.from_records([
+        row("Egypt", 2015, "FMF a", "FMF", "obligation", 10.0),
+        row("Egypt", 2015, "FMF b", "FMF", "obligation", 5.0),       # two accounts of one group: summed
+        row("Egypt", 2015, "FMF a", "FMF", "disbursement", 30.0),    # loses to the obligation
+        row("Egypt", 2016, "IMET", "IMET", "obligation", 0.0),       # a zero obligation ...
+        row("Egypt", 2016, "IMET", "IMET", "disbursement", 1.0),     # ... loses to a positive disbursement
+        row("Egypt", 2017, "ESF", "ESF", "request", 9.0),            # a request charts only when alone
+        row("Egypt", 2018, "ESF", "ESF", "request", 9.0),
+        row("Egypt", 2018, "ESF", "ESF", "disbursement", 2.0),
+        row("Iraq", 2019, "ISFF", "ISFF", "obligation", 3.0, scope="partial_year"),  # not simple: general rule
+        row("Iraq", 2019, "ISFF", "ISFF", "disbursement", 4.0),
+        row("Iraq", 2020, "ISFF", "ISFF", "obligation", 3.0, source="FAGOV-LOCAL-y"),  # two sources: general
+        row("Iraq", 2020, "ISFF", "ISFF", "obligation", 6.0, source="FAGOV-LOCAL-x"),
+    ])
+    rows.index = range(100, 100 + len(rows))  # labels as in chartrule.charted (after the kit's rows)
+    sources = pd.DataFrame({"source_id": ["FAGOV-LOCAL-x", "FAGOV-LOCAL-y"], "tier": ["primary", "primary"],
+                            "date": ["", "2020"]})
+    cells, flags = foreignassistance.charted_local(rows, sources)
+    assert cells.equals(chartrule.charted_from(rows, sources))
+    assert flags.equals(chartrule.chart_flags(rows, sources))
+    # and the hand-worked expectations
+    egypt15 = cells[(cells.country == "Egypt") & (cells.fiscal_year == 2015)].iloc[0]
+    assert egypt15.amount == 15.0 and egypt15.basis == "obligation"
+    assert cells[(cells.fiscal_year == 2016)].iloc[0].basis == "disbursement"
+    assert cells[(cells.fiscal_year == 2017)].iloc[0].status == "request"
+    assert cells[(cells.fiscal_year == 2018)].iloc[0].basis == "disbursement"
