@@ -449,8 +449,11 @@ _CACHE: dict = {}
 
 
 def _fingerprint() -> tuple:
-    files = [EPISODES_FILE] + sorted(paths.CASES.glob("*/judgments.yaml")) + sorted(paths.DATA.glob("*.csv"))
-    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+    """Content hashes of the episode files and the data (the kit's one cache rule, casekit.tables)."""
+    from . import data, tables
+
+    files = [EPISODES_FILE] + sorted(paths.CASES.glob("*/judgments.yaml"))
+    return tuple((str(f), tables.file_digest(f)) for f in files if f.exists()) + (data.fingerprint(),)
 
 
 def _all() -> dict:

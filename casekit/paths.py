@@ -11,9 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 CASES = ROOT / "cases"
 NOTEBOOKS = ROOT / "notebooks"
-EXERCISES = ROOT / "exercises"
 MY_WORK = ROOT / "my-work"
-#: Rows an instructor adds with ``make update-data`` (git-ignored; never overwritten by kit updates).
-LOCAL_DATA = DATA / "local"
 #: Validation results keyed by content hash (git-ignored; safe to delete at any time).
 CACHE = ROOT / ".casekit-cache"

@@ -1,4 +1,4 @@
-"""Figure style: a colour-blind-safe palette, readable fonts, and alt text.
+"""Figure style: a colour-blind-safe palette and readable fonts (alt text is added by charts.show and the widgets).
 
 Palette: Okabe & Ito, "Color Universal Design" (2008), eight colours distinguishable under the
 common forms of colour-vision deficiency. Fonts: at least 11 pt for ticks and 12 pt for titles,
@@ -37,19 +37,3 @@ RC = {
 def apply() -> None:
     """Apply the kit's style to matplotlib globally (called by notebooks once)."""
     matplotlib.rcParams.update(RC)
-
-
-def show(fig, alt: str) -> None:
-    """Display ``fig`` as a PNG with alt text, then close it (so it is not shown twice).
-
-    nbval does not compare PNG bytes, so the notebook also prints the numbers the figure shows.
-    """
-    import io
-
-    from IPython.display import Image, display
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png", metadata={"alt": alt}))
