@@ -247,6 +247,10 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
             ax.plot(req["fiscal_year"], req["amount"], linestyle="none", marker="^", markersize=8,
                     markerfacecolor="white", markeredgecolor=colours[g], zorder=3)
             marked["request"] = True
+    local = cells[cells["added_locally"].astype(bool)] if "added_locally" in cells else cells.iloc[0:0]
+    if not local.empty:  # rows added with make update-data (data/local/): starred and named in the legend
+        ax.plot(local["fiscal_year"], local["amount"], linestyle="none", marker="*", markersize=12, color=BLACK,
+                zorder=4, label="added locally (make update-data; not checked by the kit's authors)")
     # legend entries for the line styles and marker kinds, in black
     if not cells.empty:
         ax.plot([], [], color=BLACK, linewidth=1.8, label="solid line: as printed (nominal USD)")
@@ -282,6 +286,8 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
         "basis": cells["basis"],
         "source_id": [_ids(i) for i in cells["source_ids"]],
     })
+    if not local.empty:
+        table["added_locally"] = cells["added_locally"].astype(bool)
     table = table.sort_values(["program_group", "fiscal_year"]).reset_index(drop=True)
     return fig, table
 

@@ -423,3 +423,19 @@ def test_the_fast_chart_rule_for_imported_rows_agrees_with_the_kit_rule():
     assert cells[(cells.fiscal_year == 2016)].iloc[0].basis == "disbursement"
     assert cells[(cells.fiscal_year == 2017)].iloc[0].status == "request"
     assert cells[(cells.fiscal_year == 2018)].iloc[0].basis == "disbursement"
+
+
+def test_aid_chart_stars_and_lists_local_rows(data_dir, monkeypatch):
+    from casekit import charts, paths
+
+    foreignassistance.write_local(FIXTURE, data_dir)
+    monkeypatch.setattr(paths, "DATA", data_dir)  # the chart reads the kit's data folder
+    fig, table = charts.aid_chart("Egypt", groups=("IMET",), start=2014, end=2016, with_total=False)
+    row = table[table.fiscal_year == 2015].iloc[0]
+    assert row.nominal_usd_m == pytest.approx(1.75) and bool(row.added_locally)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("added locally" in t for t in labels)
+    # without local rows the table keeps its usual columns
+    monkeypatch.setattr(paths, "DATA", ROOT / "data")
+    _, plain = charts.aid_chart("Egypt", groups=("IMET",), start=2014, end=2016, with_total=False)
+    assert "added_locally" not in plain.columns
