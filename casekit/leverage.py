@@ -230,7 +230,9 @@ def score_from_factors(factors: Mapping[str, float], weights: Mapping[str, float
     v.known_keys("factors", factors, FACTORS)
     pushes = {}
     for f in FACTORS:
-        x = _check_unit(f, factors[f])
+        x = factors[f]
+        if not (type(x) is float and 0.0 <= x <= 1.0):  # already-checked floats skip the full check
+            x = _check_unit(f, x)
         pushes[f] = x if DIRECTIONS[f] > 0 else 1.0 - x
     terms = {f: weights[f] * pushes[f] for f in FACTORS}
     score = min(1.0, max(0.0, sum(terms.values())))
@@ -391,8 +393,25 @@ def _data():
     return data
 
 
+_SERIES_CACHE: dict = {}
+
+
+def _data_stamp() -> tuple:
+    return tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(paths.DATA.glob("*.csv")))
+
+
+def _aid_series(country: str) -> pd.Series:
+    """U.S. security assistance by fiscal year (with reimbursements), cached until a data file changes."""
+    key = (country, _data_stamp())
+    if key not in _SERIES_CACHE:
+        if len(_SERIES_CACHE) > 64:
+            _SERIES_CACHE.clear()
+        _SERIES_CACHE[key] = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT)
+    return _SERIES_CACHE[key].copy()
+
+
 def _default_year(country: str) -> int:
-    s = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT).dropna()
+    s = _aid_series(country).dropna()
     if s.empty:
         raise ValueError(f"no U.S. security assistance data for {country}")
     return int(max(s.index))
@@ -410,7 +429,7 @@ def _earlier_window(available: list[int], year: int, n: int, min_years: int) -> 
 
 def dependence_series(country: str) -> pd.DataFrame:
     """Aid, military spending and their ratio by year (the raw series behind ``dependence``)."""
-    aid = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT)
+    aid = _aid_series(country)
     milex = _data().milex_usd_millions(country)
     both = sorted(set(int(y) for y in aid.dropna().index) & set(int(y) for y in milex.dropna().index))
     frame = pd.DataFrame({"aid": [float(aid.loc[y]) for y in both], "milex": [float(milex.loc[y]) for y in both]},
@@ -461,7 +480,7 @@ def _factor_outside_options(country: str, year: int):
 
 
 def _factor_lock_in(country: str, year: int):
-    s = _data().security_assistance_series(country, include_reimbursement=INCLUDE_REIMBURSEMENT).dropna()
+    s = _aid_series(country).dropna()
     s.index = [int(y) for y in s.index]
     years, shifted = _earlier_window(list(s.index), year, WINDOW, MIN_YEARS)
     if len(years) < 2:
@@ -604,8 +623,9 @@ class Assessment:
             parts.append("Working for U.S. leverage: " + ", ".join(self._phrase(f) for f in helps[:3]) + ".")
         if hurts:
             parts.append("Working against it: " + ", ".join(self._phrase(f) for f in hurts[:3]) + ".")
-        top = self.most_sensitive()
-        sens = self.sensitivity()[top]
+        all_sens = self.sensitivity()
+        top = max(FACTORS, key=lambda f: (round(all_sens[f]["room"], 12), -FACTORS.index(f)))
+        sens = all_sens[top]
         parts.append(
             f"From these settings, {LABELS[top]} has the most room to move the score: at its most "
             f"favourable value the score would change by {sens['to_best']:+.2f}, at its least favourable "

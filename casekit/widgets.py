@@ -1,29 +1,49 @@
-"""Interactive labs for the leverage and conditionality models.
+"""Interactive labs for the leverage and conditionality models, and a prediction panel.
 
-``LeverageLab(country)`` and ``ConditionalityLab(episode)`` each build a small control panel
-(sliders, toggles, drop-downs with fixed bounds), a plain-language readout that follows the inputs,
-a chart, and a predict-then-reveal step: the "Reveal what happened" button stays disabled until the
-learner has recorded a prediction.
+``LeverageLab(country, year=None)`` and ``ConditionalityLab(episode_id)`` each build a control panel
+(sliders, toggles and drop-downs with fixed bounds), a one-line readout that follows the inputs (the
+detail sits in a collapsible section under it), a chart, and a predict-then-reveal step.
+``PredictionPanel(key, question, options, actual)`` is that step on its own, for a case's decision.
+
+Predict first
+-------------
+* The conditionality lab shows the terms of the margin as the levers move, but **not the model's
+  verdict** (the margin, its range, the ceiling) and not the record until a prediction is recorded.
+* Each episode is predicted and scored separately: the leverage lab has one panel per episode of the
+  country up to the year shown.
+* Predictions are saved with :mod:`casekit.predictions` in the learner's ``my-work/`` folder, shown
+  again when a lab is rebuilt (after a kernel restart too), and **locked once revealed**.
+
+Vocabulary
+----------
+Every label comes from :mod:`casekit.vocabulary` and says which of Rand & Tankel's challenges
+(C1..C8) the term stands for; the same name means the same thing in both labs.
+
+Layout for a seminar room and a laptop
+--------------------------------------
+Each control's label sits *above* its slider, in full (labels are never cut), and sliders are 22em
+wide (about 0.015 per pixel on a 0-1 slider, so 0.05 is easy to set with a mouse). Buttons size to
+their text. Controls and chart sit side by side when there is room and wrap otherwise. The chart is a
+fixed-size image rendered at twice its display resolution (``casekit.figures``), so it stays sharp at
+1920 px. Readouts are one or two lines; the full explanation, the inputs with their sources and the
+chart description are in a collapsible *Details* section.
 
 How the chart stays fast
 ------------------------
-Each lab owns **one** matplotlib figure (Agg canvas, created once, never through pyplot). The
-static parts (axes, tick labels, reference lines) are drawn once and cached; on every change only
-the moving artists are updated in place (``set_width``, ``set_data``, ``set_text``), drawn over the
-cached background and encoded to PNG for a ``widgets.Image``. No new figure is ever made, and no
-browser extension is needed (works in JupyterLab, Voila and plain pytest).
+Each lab owns one matplotlib figure (Agg canvas, created once, never through pyplot). Static parts
+are drawn once and cached; on every change only the moving artists are updated in place and drawn
+over the cached background, then encoded to PNG for a ``widgets.Image``.
 
-Accessibility
--------------
-Okabe-Ito colours (``casekit.style``), fonts of 11 pt or more, and a text description of the chart
-kept in ``alt_text`` (shown under the chart) and in the image's tooltip.
+Errors
+------
+Bad values given in code raise :class:`casekit.validate.InputError` (one line). Button handlers never
+let an exception vanish: the message is shown in the panel's status line.
 
 Testing
 -------
 Outside a kernel, setting a widget's ``.value`` fires observers synchronously, so the labs can be
 driven in plain pytest: ``lab.sliders["alignment"].value = 0.9`` updates ``lab.assessment``,
-``lab.readout.value`` and ``lab.image.value``. Slider values outside their bounds are clamped by
-the slider; :meth:`set` refuses out-of-range values with a ``ValueError`` naming the bounds.
+``lab.readout.value`` and ``lab.image.value``.
 """
 
 from __future__ import annotations
@@ -34,122 +54,230 @@ import ipywidgets as widgets
 
 from casekit import conditionality as cond
 from casekit import leverage as lev
+from casekit import predictions
+from casekit import validate as v
+from casekit import vocabulary
 from casekit.figures import PersistentFigure, chart_image
 from casekit.style import OKABE_ITO
 
-__all__ = ["LeverageLab", "ConditionalityLab"]
+__all__ = ["LeverageLab", "ConditionalityLab", "PredictionPanel"]
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
 FONT = 11
 TITLE_FONT = 12
+SLIDER_WIDTH = "22em"
+OUTCOME_LABELS = {"comply": "comply", "partial": "partly comply", "defy": "defy"}
 
 
-# Controls keep their natural width; the chart column takes what is left (without this the
-# chart squeezed the sliders to a third of their width in JupyterLab; found by tests/browser).
-def _controls_layout():
-    return widgets.Layout(flex="0 0 auto")
+def _esc(text) -> str:
+    """HTML-escape, and keep dollar signs from being typeset as maths."""
+    return html.escape(str(text)).replace("$", "&#36;")
 
 
-def _chart_layout():
-    return widgets.Layout(flex="1 1 auto", min_width="0")
+# ---------------------------------------------------------------------------------------------
+# small builders
+# ---------------------------------------------------------------------------------------------
+def _label(text: str, hint: str = "") -> widgets.HTML:
+    """A control's label, above it, wrapping instead of being cut."""
+    extra = f' <span style="color:#555">({_esc(hint)})</span>' if hint else ""
+    return widgets.HTML(f"<span>{_esc(text)}</span>{extra}",
+                        layout=widgets.Layout(width=SLIDER_WIDTH, margin="6px 0 0 0"))
 
 
-def _slider(description, value, lo, hi, step, tooltip="", integer=False):
+def _slider(value, lo, hi, step, label, integer=False):
     cls = widgets.IntSlider if integer else widgets.FloatSlider
-    kwargs = dict(
-        value=value,
-        min=lo,
-        max=hi,
-        step=step,
-        description=description,
-        continuous_update=False,
-        style={"description_width": "15em"},
-        layout=widgets.Layout(width="30em"),
-        tooltip=tooltip,
-    )
+    kwargs = dict(value=value, min=lo, max=hi, step=step, description="", continuous_update=False,
+                  tooltip=label, layout=widgets.Layout(width=SLIDER_WIDTH))
     if not integer:
         kwargs["readout_format"] = ".2f"
     return cls(**kwargs)
 
 
-def _prediction_widgets(question: str):
-    outcome = widgets.Dropdown(
-        options=[("comply", "comply"), ("partly comply", "partial"), ("defy", "defy")],
-        value=None,
-        description="Prediction",
-        style={"description_width": "8em"},
-    )
-    confidence = widgets.FloatSlider(
-        value=0.6,
-        min=0.34,
-        max=1.0,
-        step=0.01,
-        description="Confidence",
-        readout_format=".2f",
-        continuous_update=False,
-        style={"description_width": "8em"},
-        tooltip="Probability you give your prediction: 0.34 is a guess between three outcomes, 1 is certainty",
-    )
-    record = widgets.Button(description="Record my prediction", button_style="primary", icon="")
-    reveal = widgets.Button(description="Reveal what happened", disabled=True, icon="")
-    status = widgets.HTML(value="<i>Record a prediction to unlock the reveal.</i>")
-    prompt = widgets.HTML(value=f"<b>{html.escape(question)}</b>")
-    return prompt, outcome, confidence, record, reveal, status
+def _button(text, **kwargs):
+    return widgets.Button(description=text, icon="", tooltip=text,
+                          layout=widgets.Layout(width="auto", min_width="max-content"), **kwargs)
+
+
+def _checkbox(value, text):
+    return widgets.Checkbox(value=value, description=text, indent=False,
+                            layout=widgets.Layout(width="auto", max_width="100%"))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if isinstance(exc, v.InputError) else f"{type(exc).__name__}: {text}"
+
+
+def _details(title: str, body: widgets.Widget) -> widgets.Accordion:
+    acc = widgets.Accordion(children=[body])
+    acc.set_title(0, title)
+    acc.selected_index = None
+    return acc
+
+
+# ---------------------------------------------------------------------------------------------
+# prediction panel
+# ---------------------------------------------------------------------------------------------
+class PredictionPanel:
+    """Record a prediction (saved with :mod:`casekit.predictions`), then reveal and score it; locked after.
+
+    ``key`` is an episode id (options comply / partial / defy; the record comes from
+    ``cases/episodes.yaml``) or ``"<case>:<name>"`` with ``options`` and, to reveal, ``actual`` (one
+    option, a list when the record is disputed, or ``{option: "reading"}``). ``on_record`` and
+    ``on_reveal`` are called after a successful record / reveal (the labs use them to unhide the
+    model's verdict). Errors in the buttons' handlers appear in ``status``.
+    """
+
+    def __init__(self, key, question, options=None, actual=None, on_record=None, on_reveal=None,
+                 extra_reveal=None):
+        self.key = key
+        self.kind = predictions._kind(key)
+        self.options = predictions._options(key, self.kind, options)
+        self.actual = actual
+        self.question = question
+        self._on_record, self._on_reveal, self._extra_reveal = on_record, on_reveal, extra_reveal
+        lo = predictions.confidence_range(len(self.options))[0]
+        self.min_confidence = round(lo + 0.005, 2) if round(lo, 2) < lo else round(lo, 2)
+        labels = [(OUTCOME_LABELS.get(o, o), o) for o in self.options]
+        self.prompt = widgets.HTML(f"<b>{_esc(question)}</b>", layout=widgets.Layout(width="100%"))
+        self.outcome = widgets.Dropdown(options=labels, value=None, description="",
+                                        layout=widgets.Layout(width="auto", min_width="12em"))
+        self.confidence = widgets.FloatSlider(
+            value=max(0.6, self.min_confidence), min=self.min_confidence, max=1.0, step=0.01, description="",
+            readout_format=".2f", continuous_update=False, layout=widgets.Layout(width=SLIDER_WIDTH),
+            tooltip=f"Probability you give your prediction: {self.min_confidence:.2f} is a pure guess, 1 is certainty",
+        )
+        self.record_button = _button("Record my prediction", button_style="primary")
+        self.reveal_button = _button("Reveal what happened", disabled=True)
+        self.status = widgets.HTML("<i>Record a prediction to unlock the reveal.</i>")
+        self.reveal_output = widgets.HTML("")
+        self.record_button.on_click(lambda _b: self._safely(self.record))
+        self.reveal_button.on_click(lambda _b: self._safely(self.reveal))
+        self.ui = widgets.VBox([
+            self.prompt,
+            widgets.HBox([
+                widgets.VBox([_label("Your prediction"), self.outcome]),
+                widgets.VBox([_label("Confidence", f"{self.min_confidence:.2f} = a guess, 1 = certain"),
+                              self.confidence]),
+            ], layout=widgets.Layout(flex_flow="row wrap", grid_gap="1em")),
+            widgets.HBox([self.record_button, self.reveal_button],
+                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="0.5em")),
+            self.status,
+            self.reveal_output,
+        ])
+        self.prediction = None
+        self._restore()
+
+    # ---- state ---------------------------------------------------------------------------
+    def _safely(self, fn):
+        try:
+            return fn()
+        except Exception as exc:  # never let a handler's exception vanish
+            self.status.value = f"<b>Not recorded:</b> {_esc(_one_line(exc))}"
+            return None
+
+    def _lock_inputs(self):
+        self.outcome.disabled = True
+        self.confidence.disabled = True
+        self.record_button.disabled = True
+
+    def _restore(self):
+        saved = predictions.latest(self.key)
+        if saved is None:
+            return
+        self.outcome.value = saved.outcome
+        self.confidence.value = min(1.0, max(self.min_confidence, saved.confidence))
+        self.prediction = (saved.outcome, saved.confidence)
+        self._lock_inputs()
+        self.reveal_button.disabled = False
+        self.status.value = f"Saved earlier: <b>{_esc(OUTCOME_LABELS.get(saved.outcome, saved.outcome))}</b> " \
+                            f"with confidence {saved.confidence:.2f}."
+        if self._on_record:
+            self._on_record()
+        if saved.revealed:
+            self.reveal()
+
+    @property
+    def recorded(self) -> bool:
+        return self.prediction is not None
+
+    def record(self, outcome=None, confidence=None):
+        """Record (and save) the prediction; uses the widgets' values when arguments are omitted."""
+        if predictions.is_revealed(self.key):
+            raise v.InputError(f"the prediction for {self.key} is locked because its outcome has been revealed")
+        if outcome is not None:
+            v.choice("outcome", outcome, self.options)
+        if confidence is not None:
+            predictions.check_confidence(confidence, len(self.options))
+        outcome = self.outcome.value if outcome is None else outcome
+        confidence = float(self.confidence.value) if confidence is None else confidence
+        if outcome is None:
+            self.status.value = "<b>Choose an outcome first.</b>"
+            return None
+        saved = predictions.record(self.key, outcome, confidence, options=None if self.kind == "episode" else
+                                   self.options, question=self.question, via="widget")
+        self.outcome.value = saved.outcome
+        self.confidence.value = min(1.0, max(self.min_confidence, saved.confidence))
+        self.prediction = (saved.outcome, saved.confidence)
+        self._lock_inputs()
+        self.reveal_button.disabled = False
+        self.status.value = (f"Recorded and saved: <b>{_esc(OUTCOME_LABELS.get(saved.outcome, saved.outcome))}</b> "
+                             f"with confidence {saved.confidence:.2f}. It is locked once you reveal.")
+        if self._on_record:
+            self._on_record()
+        return self.prediction
+
+    def reveal(self) -> str:
+        if self.prediction is None:
+            self.status.value = "<b>Record a prediction first.</b>"
+            return ""
+        result = predictions.reveal(self.key, actual=self.actual, via="widget")
+        text = f"<p>{_esc(result.text)}</p>"
+        if self._extra_reveal:
+            text += self._extra_reveal()
+        self.reveal_output.value = text
+        self.reveal_button.disabled = True
+        self._lock_inputs()
+        self.status.value = (f"Your prediction ({_esc(OUTCOME_LABELS.get(self.prediction[0], self.prediction[0]))}, "
+                             f"{self.prediction[1]:.2f}) is locked.")
+        if self._on_reveal:
+            self._on_reveal()
+        return text
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.ui._repr_mimebundle_(**kwargs)
+
+    def display(self):
+        from IPython.display import display
+
+        display(self.ui)
+
+
+def _episode_question(ep) -> str:
+    return (f"{ep.country}, {ep.decision_date}: {ep.demand} Will the partner comply, partly comply, or defy? "
+            f"(episode {ep.id})")
+
+
+def _timeline_html(ep) -> str:
+    try:
+        ev = ep.events()
+        items = "".join(
+            f"<li>{_esc(row['date'])} ({_esc(row['event_type'])}): {_esc(row['summary'])}</li>"
+            for _, row in ev.iterrows()
+        )
+        return f"<p>Timeline from data/events.csv:</p><ul>{items}</ul>"
+    except cond.EpisodeDataError as exc:
+        return f"<p><b>Events missing:</b> {_esc(exc)}</p>"
 
 
 class _Lab:
-    """Shared plumbing: prediction step, display, helpers."""
-
-    question = ""
-
-    def _build_prediction(self):
-        (self.prediction_prompt, self.predicted_outcome, self.confidence, self.record_button,
-         self.reveal_button, self.prediction_status) = _prediction_widgets(self.question)
-        self.reveal_output = widgets.HTML(value="")
-        self.prediction = None
-        self.record_button.on_click(lambda _b: self.record_prediction())
-        self.reveal_button.on_click(lambda _b: self.reveal())
-
-    def record_prediction(self, outcome=None, confidence=None):
-        """Record the learner's prediction (uses the widgets' values when arguments are omitted)."""
-        if outcome is not None:
-            if outcome not in cond.OUTCOMES:
-                raise ValueError(f"outcome must be one of {', '.join(cond.OUTCOMES)}, got {outcome!r}")
-            self.predicted_outcome.value = outcome
-        if confidence is not None:
-            c = float(confidence)
-            if not 0.34 <= c <= 1.0:
-                raise ValueError(f"confidence must be between 0.34 and 1, got {confidence!r}")
-            self.confidence.value = c
-        if self.predicted_outcome.value is None:
-            self.prediction_status.value = "<b>Choose comply, partly comply or defy first.</b>"
-            return None
-        self.prediction = (self.predicted_outcome.value, float(self.confidence.value))
-        self.predicted_outcome.disabled = True
-        self.confidence.disabled = True
-        self.record_button.disabled = True
-        self.reveal_button.disabled = False
-        self.prediction_status.value = (
-            f"Recorded: <b>{html.escape(self.prediction[0])}</b> with confidence {self.prediction[1]:.2f}."
-        )
-        return self.prediction
-
-    def _prediction_box(self):
-        return widgets.VBox(
-            [
-                self.prediction_prompt,
-                widgets.HBox([self.predicted_outcome, self.confidence]),
-                widgets.HBox([self.record_button, self.reveal_button]),
-                self.prediction_status,
-                self.reveal_output,
-            ]
-        )
+    """Shared plumbing: display, image push, details."""
 
     def _push_image(self):
         self.image.value = self._canvas.png()
         self.image.tooltip = self.alt
-        self.alt_text.value = f"<small><b>Chart description:</b> {html.escape(self.alt)}</small>"
+        self.alt_text.value = f"<p><b>Chart description:</b> {_esc(self.alt)}</p>"
 
     def _repr_mimebundle_(self, **kwargs):
         return self.ui._repr_mimebundle_(**kwargs)
@@ -164,7 +292,11 @@ class _Lab:
 # Leverage lab
 # =============================================================================================
 class LeverageLab(_Lab):
-    """Explore the leverage score for one country: sliders for the seven factors, reset, readout."""
+    """Explore the leverage score for one country and year; predict each of its episodes up to that year.
+
+    ``year`` defaults to the decision year of the country's first episode (so the lab opens on an
+    episode's year, not on the latest data).
+    """
 
     #: chart labels say what each bar measures: the factor's push toward leverage
     CHART_LABELS = {
@@ -173,52 +305,83 @@ class LeverageLab(_Lab):
         "alignment": "alignment with the ask",
         "us_dependence": "little U.S. need of partner",
         "lock_in": "little lock-in",
-        "credibility": "U.S. credibility",
+        "credibility": "U.S. follow-through",
         "regime_cost": "low cost to the regime",
     }
 
     def __init__(self, country: str, year: int | None = None):
+        country = lev._check_country(country)
+        eps = [cond.get_episode(e) for e in cond.episodes() if cond.get_episode(e).country == country]
+        if year is None:
+            year = min(ep.year for ep in eps) if eps else lev._default_year(country)
         self.base = lev.assess(country, year)
-        self.country = self.base.country
-        self.year = self.base.year
+        self.country, self.year = self.base.country, self.base.year
         self.assessment = self.base
-        self.question = (
-            f"If Washington withheld part of its security assistance to {self.country} to press a demand "
-            f"like those in its history, would {self.country} comply, partly comply, or defy?"
-        )
+        self.episodes = [ep for ep in eps if ep.year <= self.year]
         self._muted = False
-        self.sliders = {}
+        self.sliders, rows = {}, []
         for f in lev.FACTORS:
-            direction = "raises" if lev.DIRECTIONS[f] > 0 else "lowers"
+            t = vocabulary.TERMS[f]
             source = "data" if f in lev.DATA_FACTORS else "case judgment"
-            self.sliders[f] = _slider(
-                lev.LABELS[f], self.base.factors[f], 0.0, 1.0, 0.01,
-                tooltip=f"{direction} leverage; default from {source}",
-            )
+            effect = "raises" if lev.DIRECTIONS[f] > 0 else "lowers"
+            self.sliders[f] = _slider(self.base.factors[f], 0.0, 1.0, 0.01, t.label)
             self.sliders[f].observe(self._on_change, names="value")
-        self.reset_button = widgets.Button(description="Reset to case defaults", icon="")
+            rows += [_label(t.label, f"{effect} leverage; {source}; {vocabulary.challenges(f)}"), self.sliders[f]]
+        self.reset_button = _button("Reset to case defaults")
         self.reset_button.on_click(lambda _b: self.reset())
         self.readout = widgets.HTML()
+        self.detail_text = widgets.HTML()
         self.alt_text = widgets.HTML()
-        self.image = chart_image(layout=widgets.Layout(max_width="100%"))
         self._build_figure()
-        self._build_prediction()
-        self.ui = widgets.VBox(
-            [
-                widgets.HTML(f"<h3>Leverage lab: {html.escape(self.country)}, {self.year}</h3>"),
-                widgets.HBox(
-                    [widgets.VBox(list(self.sliders.values()) + [self.reset_button], layout=_controls_layout()),
-                     widgets.VBox([self.image, self.alt_text], layout=_chart_layout())],
-                ),
-                self.readout,
-                self._prediction_box(),
-            ]
-        )
+        self.image = chart_image(self._canvas)
+        self.panels = [PredictionPanel(ep.id, _episode_question(ep), extra_reveal=lambda ep=ep: _timeline_html(ep))
+                       for ep in self.episodes]
+        later = [cond.get_episode(e).id for e in cond.episodes()
+                 if cond.get_episode(e).country == country and cond.get_episode(e).year > self.year]
+        note = (f"Predict each episode separately; later episodes ({', '.join(later)}) appear when you open the lab "
+                f"on their year." if later else "Predict each episode separately.")
+        pred_children = [widgets.HTML(f"<h4>Predict, then reveal</h4><p>{_esc(note)}</p>")] + [p.ui for p in self.panels]
+        if not self.panels:
+            pred_children.append(widgets.HTML("<p>No conditionality episode of this country up to this year.</p>"))
+        self.ui = widgets.VBox([
+            widgets.HTML(f"<h3>Leverage lab: {_esc(self.country)}, {self.year}</h3>"
+                         f"<p>Data factors use the years before {self.year}; case judgments apply to stated periods. "
+                         f"Each label names the challenge of Rand and Tankel (C1-C8) the factor stands for.</p>"),
+            widgets.HBox([
+                widgets.VBox(rows + [widgets.HTML("<br>"), self.reset_button],
+                             layout=widgets.Layout(flex="0 0 auto", margin="0 2em 0 0")),
+                widgets.VBox([self.image], layout=widgets.Layout(flex="1 1 auto", min_width="0")),
+            ], layout=widgets.Layout(flex_flow="row wrap")),
+            self.readout,
+            _details("Details: explanation, data notes and chart description",
+                     widgets.VBox([self.detail_text, self.alt_text])),
+            widgets.VBox(pred_children),
+        ])
         self.update()
+
+    # ---- backward-compatible access to the first episode's panel --------------------------
+    @property
+    def panel(self):
+        return self.panels[0] if self.panels else None
+
+    def record_prediction(self, outcome=None, confidence=None, episode=None):
+        """Record a prediction for ``episode`` (default: the first episode shown)."""
+        return self._panel_for(episode).record(outcome, confidence)
+
+    def reveal(self, episode=None) -> str:
+        return self._panel_for(episode).reveal()
+
+    def _panel_for(self, episode):
+        if not self.panels:
+            raise v.InputError(f"no conditionality episode of {self.country} up to {self.year} to predict")
+        if episode is None:
+            return self.panels[0]
+        v.choice("episode", episode, [p.key for p in self.panels])
+        return next(p for p in self.panels if p.key == episode)
 
     # ---- figure ------------------------------------------------------------------------------
     def _build_figure(self):
-        self._canvas = PersistentFigure()
+        self._canvas = PersistentFigure(scale=2)
         fig = self._canvas.fig
         ax = fig.add_axes([0.38, 0.14, 0.58, 0.58])
         gauge = fig.add_axes([0.38, 0.80, 0.58, 0.07])
@@ -243,7 +406,7 @@ class LeverageLab(_Lab):
         for side in ("top", "right", "left"):
             gauge.spines[side].set_visible(False)
         self._title = fig.text(0.02, 0.94, "", fontsize=TITLE_FONT, weight="bold")
-        fig.text(0.02, 0.83, "score (0-1)", fontsize=FONT)
+        fig.text(0.02, 0.83, "score and range", fontsize=FONT)
         self._canvas.freeze(list(self._bars) + [self._gauge, self._gauge_band, self._title])
 
     # ---- state -------------------------------------------------------------------------------
@@ -255,7 +418,7 @@ class LeverageLab(_Lab):
             self.update()
 
     def update(self):
-        changed = {f: v for f, v in self.values().items() if abs(v - self.base.factors[f]) > 1e-12}
+        changed = {f: x for f, x in self.values().items() if abs(x - self.base.factors[f]) > 1e-12}
         a = self.base.with_factors(**changed)
         self.assessment = a
         for bar, f in zip(self._bars, lev.FACTORS):
@@ -264,30 +427,28 @@ class LeverageLab(_Lab):
         self._gauge.set_width(a.score)
         low, high = a.band()
         self._gauge_band.set_data([low, high], [0, 0])
-        self._title.set_text(f"{self.country} {self.year}: leverage {a.score:.2f} ({a.level()})")
+        self._title.set_text(f"{self.country} {self.year}: leverage {a.score:.2f} (range {low:.2f}-{high:.2f})")
         top = max(lev.FACTORS, key=lambda f: a.contributions[f])
         self.alt = (
             f"Horizontal bar chart of the points each of the seven leverage factors adds to the score for "
             f"{self.country} in {self.year} (blue: factors that raise leverage; orange: factors that lower it, "
             f"drawn as how little of them there is). "
             f"Score {a.score:.2f} of 1 ({a.level()}); black line: range {low:.2f} to {high:.2f} over the case's "
-            f"judgment ranges. Largest contribution: {lev.LABELS[top]} "
-            f"({a.contributions[top]:.0%} of the score). "
+            f"judgment ranges. Largest contribution: {lev.LABELS[top]} ({a.contributions[top]:.0%} of the score). "
             + "; ".join(f"{lev.LABELS[f]} {a.factors[f]:.2f}" for f in lev.FACTORS) + "."
         )
-        self.readout.value = f"<p>{html.escape(a.explain())}</p>"
+        self.readout.value = f"<p>{_esc(a.summary())}</p>"
+        self.detail_text.value = f"<p>{_esc(a.explain())}</p>"
         self._push_image()
 
     def set(self, **factors):
-        """Set several factors at once (validated: names must be factors, values in 0..1)."""
-        for k, v in factors.items():
-            if k not in self.sliders:
-                raise ValueError(f"unknown factor {k!r}; use one of: {', '.join(lev.FACTORS)}")
-            lev._check_unit(k, v)
+        """Set several factors at once (names must be factors, values numbers in 0..1)."""
+        v.known_keys("factor", factors, lev.FACTORS)
+        factors = {k: lev._check_unit(k, x) for k, x in factors.items()}
         self._muted = True
         try:
-            for k, v in factors.items():
-                self.sliders[k].value = float(v)
+            for k, x in factors.items():
+                self.sliders[k].value = x
         finally:
             self._muted = False
         self.update()
@@ -296,129 +457,157 @@ class LeverageLab(_Lab):
         """Put every slider back to the case defaults (data and judgments)."""
         self.set(**dict(self.base.factors))
 
-    def reveal(self) -> str:
-        if self.prediction is None:
-            self.prediction_status.value = "<b>Record a prediction first.</b>"
-            return ""
-        outcome, confidence = self.prediction
-        ids = [e for e in cond.episodes() if cond.get_episode(e).country == self.country]
-        parts = []
-        for e in ids:
-            ep = cond.get_episode(e)
-            sc = cond.score_prediction(e, outcome, confidence)
-            parts.append(
-                f"<li><b>{html.escape(ep.title)}</b> ({html.escape(ep.decision_date)}): recorded outcome "
-                f"<b>{ep.outcome}</b>. {html.escape(ep.outcome_summary)} Your Brier score: {sc.brier:.3f}.</li>"
-            )
-        text = (
-            f"<p>What happened when the U.S. conditioned aid to {html.escape(self.country)}:</p><ul>"
-            + "".join(parts) + "</ul><p>Open the conditionality lab to explore each episode.</p>"
-        )
-        self.reveal_output.value = text
-        return text
-
 
 # =============================================================================================
 # Conditionality lab
 # =============================================================================================
 class ConditionalityLab(_Lab):
-    """Explore one historical conditionality episode: levers, judgment inputs, margin, reveal."""
+    """Explore one historical episode: levers, inputs, terms; the verdict after a prediction; reveal."""
 
-    ROWS = ("reward_term", "threat_term", "lock_in_term", "net_cost_term", "margin")
+    ROWS = ("threat_term", "reward_term", "regime_term", "aid_ends_term", "margin")
     ROW_LABELS = {
-        "reward_term": "reward  q*R",
-        "threat_term": "threat  m*k*A*(1-O)",
-        "lock_in_term": "lock-in  -s*A",
-        "net_cost_term": "net cost  -(C-G)",
-        "margin": "margin",
+        "threat_term": "threat (stick)",
+        "reward_term": "reward (carrot)",
+        "regime_term": "cost net of alignment",
+        "aid_ends_term": "aid ends if solved",
+        "margin": "margin (verdict)",
     }
     XLIM = (-1.3, 1.2)
 
     def __init__(self, episode: str):
         self.episode = cond.get_episode(episode)
         ep = self.episode
-        self.question = f"{ep.country}, {ep.decision_date}: {ep.demand} Will the partner comply, partly comply, or defy?"
+        self.year = ep.year
+        self.question = _episode_question(ep)
         self._muted = False
-        self.controls = {}
         lv = ep.levers
-        self.controls["share_withheld"] = _slider(cond.LEVER_LABELS["share_withheld"], lv["share_withheld"], 0, 1, 0.01)
-        self.controls["withheld_item"] = widgets.Dropdown(
-            options=[("FMF cash / financing", "fmf_cash"), ("specific systems", "specific_systems")],
-            value=lv["withheld_item"], description=cond.LEVER_LABELS["withheld_item"],
-            style={"description_width": "15em"}, layout=widgets.Layout(width="30em"),
-        )
-        self.controls["duration_months"] = _slider(
-            cond.LEVER_LABELS["duration_months"], int(lv["duration_months"]), 1, 36, 1, integer=True
-        )
-        self.controls["public"] = widgets.Checkbox(value=lv["public"], description=cond.LEVER_LABELS["public"],
-                                                   indent=False)
-        self.controls["reward"] = _slider(cond.LEVER_LABELS["reward"], lv["reward"], 0, 1, 0.01)
-        self.controls["reward_credibility"] = _slider(
-            cond.LEVER_LABELS["reward_credibility"], lv["reward_credibility"], 0, 1, 0.01
-        )
-        self.controls["monitoring"] = _slider(cond.LEVER_LABELS["monitoring"], lv["monitoring"], 0, 1, 0.01)
-        self.controls["waiver"] = widgets.Checkbox(value=lv["waiver"], description=cond.LEVER_LABELS["waiver"],
-                                                   indent=False)
-        self.judgment_sliders = {
-            k: _slider(cond.JUDGMENT_LABELS[k], ep.judgments[k], 0, 1, 0.01,
-                       tooltip=f"case default {ep.judgments[k]:.2f}, range {ep.ranges[k][0]:.2f}-{ep.ranges[k][1]:.2f}")
-            for k in cond.JUDGMENTS
-        }
-        for w in list(self.controls.values()) + list(self.judgment_sliders.values()):
+        c = {}
+        c["share_withheld"] = _slider(lv["share_withheld"], 0, 1, 0.01, cond.LEVER_LABELS["share_withheld"])
+        c["withheld_item"] = widgets.Dropdown(
+            options=[("FMF cash / financing", "fmf_cash"), ("named systems", "specific_systems")],
+            value=lv["withheld_item"], description="", layout=widgets.Layout(width="auto", min_width="14em"))
+        c["duration_months"] = _slider(int(lv["duration_months"]), 1, 36, 1, cond.LEVER_LABELS["duration_months"],
+                                       integer=True)
+        c["public"] = _checkbox(lv["public"], cond.LEVER_LABELS["public"])
+        c["reward"] = _slider(lv["reward"], 0, 1, 0.01, cond.LEVER_LABELS["reward"])
+        c["reward_credibility"] = _slider(lv["reward_credibility"], 0, 1, 0.01, cond.LEVER_LABELS["reward_credibility"])
+        c["monitoring"] = _slider(lv["monitoring"], 0, 1, 0.01, cond.LEVER_LABELS["monitoring"])
+        c["waiver"] = _checkbox(lv["waiver"], cond.LEVER_LABELS["waiver"])
+        self.controls = c
+        lever_rows = []
+        for k, w in c.items():
+            if isinstance(w, widgets.Checkbox):
+                lever_rows += [widgets.HTML(f"<span style='color:#555'>({vocabulary.challenges(k)})</span>"), w]
+            else:
+                lever_rows += [_label(cond.LEVER_LABELS[k], vocabulary.challenges(k)), w]
+        self.judgment_sliders, input_rows = {}, []
+        for k in cond.INPUTS:
+            origin = ("data" if k in cond.DATA_INPUTS else
+                      "case judgment" if k in cond.CASE_JUDGMENTS else "episode judgment")
+            rng = ep.ranges.get(k)
+            hint = f"{origin}, {ep.judgments[k]:.2f}" + (f", range {rng[0]:.2f}-{rng[1]:.2f}" if rng else "") + \
+                   f"; {vocabulary.challenges(k)}"
+            self.judgment_sliders[k] = _slider(ep.judgments[k], 0, 1, 0.01, cond.INPUT_LABELS[k])
+            input_rows += [_label(cond.INPUT_LABELS[k], hint), self.judgment_sliders[k]]
+        for w in list(c.values()) + list(self.judgment_sliders.values()):
             w.observe(self._on_change, names="value")
-        self.reset_button = widgets.Button(description="Reset to the historical settings", icon="")
+        self.reset_button = _button("Reset to the historical settings")
         self.reset_button.on_click(lambda _b: self.reset())
         self.readout = widgets.HTML()
+        self.detail_text = widgets.HTML()
         self.alt_text = widgets.HTML()
-        self.image = chart_image(layout=widgets.Layout(max_width="100%"))
         self._build_figure()
-        self._build_prediction()
-        judgments_box = widgets.Accordion(children=[widgets.VBox(list(self.judgment_sliders.values()))])
-        judgments_box.set_title(0, "Judgment inputs (change only with evidence)")
-        judgments_box.selected_index = None
-        self.ui = widgets.VBox(
-            [
-                widgets.HTML(f"<h3>Conditionality lab: {html.escape(ep.title)} ({html.escape(ep.decision_date)})</h3>"
-                             f"<p><b>Demand:</b> {html.escape(ep.demand)}</p>"),
-                widgets.HBox([
-                    widgets.VBox(list(self.controls.values()) + [self.reset_button, judgments_box],
-                                 layout=_controls_layout()),
-                    widgets.VBox([self.image, self.alt_text], layout=_chart_layout()),
-                ]),
-                self.readout,
-                self._prediction_box(),
-            ]
-        )
+        self.image = chart_image(self._canvas)
+        self.verdict_shown = False
+        self.panel = PredictionPanel(ep.id, self.question, on_record=self._show_verdict,
+                                     extra_reveal=lambda: _timeline_html(ep) + self._success_html())
+        inputs_box = _details("Inputs (change only with evidence; shared names have the leverage lab's values)",
+                              widgets.VBox(input_rows))
+        self.ui = widgets.VBox([
+            widgets.HTML(f"<h3>Conditionality lab: {_esc(ep.title)}</h3>"
+                         f"<p><b>{_esc(ep.country)}, decision point {_esc(ep.decision_date)}.</b> "
+                         f"<b>Demand:</b> {_esc(ep.demand)}</p>"),
+            widgets.HBox([
+                widgets.VBox(lever_rows + [widgets.HTML("<br>"), self.reset_button, inputs_box],
+                             layout=widgets.Layout(flex="0 0 auto", margin="0 2em 0 0", max_width="100%")),
+                widgets.VBox([self.image], layout=widgets.Layout(flex="1 1 auto", min_width="0")),
+            ], layout=widgets.Layout(flex_flow="row wrap")),
+            self.readout,
+            _details("Details: terms, inputs with sources, chart description",
+                     widgets.VBox([self.detail_text, self.alt_text])),
+            widgets.HTML("<h4>Predict, then reveal</h4>"),
+            self.panel.ui,
+        ])
         self.update()
+
+    # ---- backward-compatible names -----------------------------------------------------------
+    @property
+    def record_button(self):
+        return self.panel.record_button
+
+    @property
+    def reveal_button(self):
+        return self.panel.reveal_button
+
+    @property
+    def predicted_outcome(self):
+        return self.panel.outcome
+
+    @property
+    def confidence(self):
+        return self.panel.confidence
+
+    @property
+    def reveal_output(self):
+        return self.panel.reveal_output
+
+    @property
+    def prediction_status(self):
+        return self.panel.status
+
+    @property
+    def prediction(self):
+        return self.panel.prediction
+
+    def record_prediction(self, outcome=None, confidence=None):
+        return self.panel.record(outcome, confidence)
+
+    def reveal(self) -> str:
+        return self.panel.reveal()
 
     # ---- figure ------------------------------------------------------------------------------
     def _build_figure(self):
-        self._canvas = PersistentFigure()
+        self._canvas = PersistentFigure(scale=2)
         fig = self._canvas.fig
         ax = fig.add_axes([0.33, 0.16, 0.63, 0.66])
         n = len(self.ROWS)
         rows = list(range(n))[::-1]
         lo, hi = self.XLIM
-        ax.axvspan(lo, -cond.PARTIAL_BAND, color=VERMILLION, alpha=0.10, linewidth=0)
-        ax.axvspan(-cond.PARTIAL_BAND, 0, color=YELLOW, alpha=0.18, linewidth=0)
-        ax.axvspan(0, hi, color=GREEN, alpha=0.10, linewidth=0)
         ax.axvline(0, color=BLACK, linewidth=1.0)
-        for x, label, align in ((lo + 0.04, "defy", "left"), (-cond.PARTIAL_BAND / 2, "partial", "center"),
-                                (hi - 0.04, "comply", "right")):
-            ax.text(x, n - 0.35, label, fontsize=FONT, va="bottom", ha=align,
-                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+        self._zones = [
+            ax.axvspan(lo, -cond.PARTIAL_BAND, ymax=0.2, color=VERMILLION, alpha=0.15, linewidth=0),
+            ax.axvspan(-cond.PARTIAL_BAND, 0, ymax=0.2, color=YELLOW, alpha=0.25, linewidth=0),
+            ax.axvspan(0, hi, ymax=0.2, color=GREEN, alpha=0.15, linewidth=0),
+        ]
+        self._zone_labels = [
+            ax.text(x, -0.45, label, fontsize=FONT, va="bottom", ha=align)
+            for x, label, align in ((lo + 0.04, "defy", "left"), (-cond.PARTIAL_BAND / 2, "partial", "center"),
+                                    (hi - 0.04, "comply", "right"))
+        ]
         self._bars = ax.barh(rows, [0.0] * n, color=GREY, height=0.6)
-        (self._band,) = ax.plot([0, 0], [rows[-1], rows[-1]], color=BLACK, linewidth=2.5, marker="|",
-                                markersize=14)
+        (self._band,) = ax.plot([0, 0], [rows[-1], rows[-1]], color=BLACK, linewidth=2.5, marker="|", markersize=14)
+        (self._ceiling,) = ax.plot([0, 0], [rows[-1] - 0.45, rows[0] + 0.45], color=PURPLE, linewidth=1.5,
+                                   linestyle="--")
         ax.set_yticks(rows, [self.ROW_LABELS[r] for r in self.ROWS], fontsize=FONT)
         ax.set_xlim(lo, hi)
-        ax.set_ylim(-0.6, n + 0.2)
+        ax.set_ylim(-0.6, n - 0.3)
         ax.set_xlabel("contribution to the compliance margin", fontsize=FONT)
         ax.tick_params(axis="x", labelsize=FONT)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         self._title = fig.text(0.02, 0.93, "", fontsize=TITLE_FONT, weight="bold")
-        self._canvas.freeze(list(self._bars) + [self._band, self._title])
+        self._canvas.freeze(list(self._bars) + [self._band, self._ceiling, self._title] + self._zones
+                            + self._zone_labels)
 
     # ---- state -------------------------------------------------------------------------------
     def settings(self) -> dict:
@@ -431,77 +620,88 @@ class ConditionalityLab(_Lab):
         if not self._muted:
             self.update()
 
+    def _show_verdict(self):
+        self.verdict_shown = True
+        self.update()
+
+    def _success_html(self) -> str:
+        ep = self.episode
+        return f"<p><b>Success score justification:</b> {_esc(ep.piie_justification)}</p>"
+
     def update(self):
         s = self.settings()
-        changed = {k: v for k, v in s.items() if k in cond.LEVERS or abs(v - self.episode.judgments[k]) > 1e-12}
+        changed = {k: x for k, x in s.items()
+                   if k in cond.LEVERS or abs(x - self.episode.judgments[k]) > 1e-12}
         r = cond.simulate(self.episode, **changed)
         self.result = r
+        t = r.terms
         lo, hi = self.XLIM
+        shown = self.verdict_shown
         for bar, key in zip(self._bars, self.ROWS):
-            v = r.terms[key]
-            bar.set_width(max(lo, min(hi, v)))
-            bar.set_color(BLUE if v >= 0 else VERMILLION)
-        y = 0
-        self._band.set_data([max(lo, r.band[0]), min(hi, r.band[1])], [y, y])
-        self._title.set_text(f"Model: {r.outcome.upper()}  (margin {r.margin:+.2f}, "
-                             f"range {r.band[0]:+.2f} to {r.band[1]:+.2f})")
-        self.alt = (
-            f"Horizontal bar chart of the terms of the compliance margin for {self.episode.id}. "
-            f"Reward {r.terms['reward_term']:+.2f}, threat {r.terms['threat_term']:+.2f}, "
-            f"lock-in {r.terms['lock_in_term']:+.2f}, net cost {r.terms['net_cost_term']:+.2f}; "
-            f"margin {r.margin:+.2f} ({r.outcome}); over the judgment ranges the margin runs from "
-            f"{r.band[0]:+.2f} to {r.band[1]:+.2f}. Shaded zones: defy below {-cond.PARTIAL_BAND:.2f}, "
-            f"partial up to 0, comply from 0."
+            x = t[key]
+            bar.set_width(max(lo, min(hi, x)))
+            bar.set_color(BLUE if x >= 0 else VERMILLION)
+            bar.set_visible(shown or key != "margin")
+        self._band.set_data([max(lo, r.band[0]), min(hi, r.band[1])], [0, 0])
+        self._ceiling.set_data([min(hi, t["ceiling"])] * 2, self._ceiling.get_ydata())
+        for artist in [self._band] + self._zones + self._zone_labels:
+            artist.set_visible(shown)
+        self._ceiling.set_visible(True)
+        ep = self.episode
+        if shown:
+            self._title.set_text(f"Model: {r.outcome.upper()}  (margin {r.shown()})")
+            self.readout.value = (f"<p><b>Model:</b> {_esc(r.verdict())}; margin {_esc(r.shown())}. "
+                                  f"{_esc(r.ceiling_text())}</p>")
+        else:
+            self._title.set_text("Verdict hidden until you record a prediction")
+            self.readout.value = (
+                f"<p>Threat {t['threat_term']:+.2f}, reward {t['reward_term']:+.2f}, cost net of alignment "
+                f"{t['regime_term']:+.2f}, aid ending if solved {t['aid_ends_term']:+.2f}. The model's verdict and the "
+                f"record stay hidden until you record a prediction below.</p>")
+        later = ep.later_knowledge()
+        inputs = "".join(
+            f"<li><b>{_esc(cond.INPUT_LABELS[k])}</b> = {r.judgments[k]:.2f}"
+            + (f" (range {ep.ranges[k][0]:.2f}-{ep.ranges[k][1]:.2f})" if k in ep.ranges else "")
+            + f" [{_esc(vocabulary.challenges(k))}]: {_esc(ep.judgment_notes[k])}"
+            + (f" <i>Sources: {_esc(', '.join(ep.evidence[k]['source_ids']))}; evidence dated "
+               f"{_esc(ep.evidence[k]['evidence_date'])}.</i>" if k in ep.evidence and ep.evidence[k]['source_ids'] else "")
+            + (f" <b>Rests partly on later knowledge:</b> {_esc(later[k])}" if k in later else "")
+            + "</li>"
+            for k in cond.INPUTS
         )
-        self.readout.value = f"<p>{html.escape(r.explain())}</p>"
+        levers = "".join(f"<li><b>{_esc(cond.LEVER_LABELS[k])}</b>: {_esc(ep.lever_notes[k])}</li>" for k in cond.LEVERS)
+        explain = _esc(r.explain()) if shown else "The full explanation appears once you record a prediction."
+        self.detail_text.value = (f"<p>{explain}</p><p><b>Historical lever settings:</b></p><ul>{levers}</ul>"
+                                  f"<p><b>Inputs for {ep.year}:</b></p><ul>{inputs}</ul>")
+        self.alt = (
+            f"Horizontal bar chart of the terms of the compliance margin for {ep.id}: threat "
+            f"{t['threat_term']:+.2f}, reward {t['reward_term']:+.2f}, cost net of alignment {t['regime_term']:+.2f}, "
+            f"aid ending if solved {t['aid_ends_term']:+.2f}; dashed line: the ceiling ({t['ceiling']:.2f}), the most the "
+            f"levers can move the partner. "
+            + (f"Margin {r.margin:+.2f} ({r.outcome}); over the input ranges it runs from {r.band[0]:+.2f} to "
+               f"{r.band[1]:+.2f}. Zones: defy below {-cond.PARTIAL_BAND:.2f}, partial up to 0, comply from 0."
+               if shown else "The margin bar and the verdict are hidden until a prediction is recorded.")
+        )
         self._push_image()
 
     def set(self, **settings):
-        """Set several levers or judgment inputs at once; invalid values raise ValueError."""
-        for k, v in settings.items():
+        """Set several levers or inputs at once; bad names or values raise a one-line InputError."""
+        checked = {}
+        for k, x in settings.items():
             if k in cond.LEVERS:
-                cond._check_lever(k, v)
-                if k == "duration_months" and float(v) != int(float(v)):
-                    raise ValueError(f"duration_months must be a whole number of months, got {v!r}")
-            elif k in cond.JUDGMENTS:
-                cond._check_judgment(k, v)
+                checked[k] = cond._check_lever(k, x)
+            elif k in cond.INPUTS:
+                checked[k] = cond._check_input(k, x)
             else:
-                raise ValueError(
-                    f"unknown setting {k!r}; levers are {', '.join(cond.LEVERS)}; judgments are {', '.join(cond.JUDGMENTS)}"
-                )
+                v.choice("setting (a lever or an input)", k, list(cond.LEVERS) + list(cond.INPUTS))
         self._muted = True
         try:
-            for k, v in settings.items():
-                w = self.controls.get(k) or self.judgment_sliders[k]
-                w.value = int(v) if k == "duration_months" else v
+            for k, x in checked.items():
+                (self.controls.get(k) or self.judgment_sliders[k]).value = x
         finally:
             self._muted = False
         self.update()
 
     def reset(self):
-        """Back to the historical lever values and the case's judgment defaults."""
+        """Back to the historical lever values and the episode's inputs."""
         self.set(**self.episode.levers, **self.episode.judgments)
-
-    def reveal(self) -> str:
-        if self.prediction is None:
-            self.prediction_status.value = "<b>Record a prediction first.</b>"
-            return ""
-        outcome, confidence = self.prediction
-        sc = cond.score_prediction(self.episode, outcome, confidence)
-        try:
-            ev = self.episode.events()
-            items = "".join(
-                f"<li>{html.escape(str(row['date']))} ({html.escape(str(row['event_type']))}): "
-                f"{html.escape(str(row['summary']))}</li>"
-                for _, row in ev.iterrows()
-            )
-            timeline = f"<p>Timeline from data/events.csv:</p><ul>{items}</ul>"
-        except cond.EpisodeDataError as exc:
-            timeline = f"<p><b>Events missing:</b> {html.escape(str(exc))}</p>"
-        ep = self.episode
-        text = (
-            f"<p>{html.escape(sc.feedback)}</p>"
-            f"<p><b>Success score justification:</b> {html.escape(ep.piie_justification)}</p>" + timeline
-        )
-        self.reveal_output.value = text
-        return text

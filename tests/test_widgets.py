@@ -6,14 +6,17 @@ import traitlets
 
 from casekit import conditionality as cond
 from casekit import leverage as lev
-from casekit.widgets import ConditionalityLab, LeverageLab
+from casekit import predictions
+from casekit.widgets import ConditionalityLab, LeverageLab, PredictionPanel
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture(scope="module")
-def egypt_lab():
-    return LeverageLab("Egypt", 2013)
+@pytest.fixture(autouse=True)
+def work(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASEKIT_WORK_DIR", str(tmp_path))
+    monkeypatch.setenv("CASEKIT_LEARNER", "lab-tester")
+    return tmp_path
 
 
 @pytest.fixture()
@@ -26,102 +29,82 @@ def clab():
     return ConditionalityLab("lebanon-2010")
 
 
+def _all_widgets(w):
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from _all_widgets(child)
+
+
 # ---- leverage lab ---------------------------------------------------------------------------
-def test_leverage_lab_starts_at_case_defaults(egypt_lab):
+def test_leverage_lab_opens_on_the_first_episodes_year():
+    lab = LeverageLab("Egypt")
+    assert lab.year == 2013
     base = lev.assess("Egypt", 2013)
-    assert egypt_lab.assessment.score == pytest.approx(base.score)
+    assert lab.assessment.score == pytest.approx(base.score)
     for f in lev.FACTORS:
-        assert egypt_lab.sliders[f].value == pytest.approx(base.factors[f])
-        assert egypt_lab.sliders[f].min == 0 and egypt_lab.sliders[f].max == 1
-    assert egypt_lab.image.value.tobytes().startswith(PNG_MAGIC)
-    assert isinstance(egypt_lab.ui, widgets.VBox)
+        assert lab.sliders[f].value == pytest.approx(base.factors[f])
+    assert lab.image.value.tobytes().startswith(PNG_MAGIC)
+    assert [p.key for p in lab.panels] == ["egypt-2013"]  # the 2017 episode is not shown in 2013
 
 
 def test_slider_changes_model_readout_and_image(lab):
-    before_score = lab.assessment.score
-    before_text = lab.readout.value
-    before_png = lab.image.value
+    before = (lab.assessment.score, lab.readout.value, lab.image.value)
     lab.sliders["alignment"].value = 1.0
     assert lab.assessment.factors["alignment"] == 1.0
-    assert lab.assessment.score > before_score
-    assert lab.readout.value != before_text
-    assert lab.image.value != before_png
-    assert "alignment" in lab.readout.value and "set by hand" in lab.readout.value.lower()
-    # only the factor that was moved is reported as set by hand; data factors keep their data notes
-    assert "Dependence on U.S. aid was set by hand" not in lab.readout.value
+    assert lab.assessment.score > before[0]
+    assert lab.readout.value != before[1] and lab.image.value != before[2]
+    assert "set by hand" in lab.detail_text.value.lower()
 
 
-def test_factor_directions_through_the_widget(lab):
-    lab.sliders["outside_options"].value = 0.1
-    low = lab.assessment.score
-    lab.sliders["outside_options"].value = 0.9
-    assert lab.assessment.score <= low
+def test_readout_is_short_and_shows_the_range(lab):
+    text = lab.readout.value
+    assert "range" in text and len(text) < 260
+    assert len(lab.detail_text.value) > len(text)
 
 
 def test_out_of_range_slider_value_is_clamped(lab):
     lab.sliders["credibility"].value = 7
-    assert lab.sliders["credibility"].value == 1.0
     assert lab.assessment.factors["credibility"] == 1.0
-    lab.sliders["credibility"].value = -3
-    assert lab.assessment.factors["credibility"] == 0.0
 
 
-def test_set_refuses_bad_values_with_clear_message(lab):
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        lab.set(alignment=1.5)
-    with pytest.raises(ValueError, match="unknown factor"):
-        lab.set(charisma=0.5)
+@pytest.mark.parametrize("kwargs, message", [({"alignment": 1.5}, "from 0 to 1"), ({"charisma": 0.5}, "one of"),
+                                             ({"alignment": True}, "True/False")])
+def test_set_refuses_bad_values_in_one_line(lab, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        lab.set(**kwargs)
 
 
 def test_reset_restores_case_defaults(lab):
     lab.set(alignment=0.0, regime_cost=1.0, dependence=0.0)
-    assert lab.assessment.score != pytest.approx(lab.base.score)
     lab.reset_button.click()
     assert lab.assessment.score == pytest.approx(lab.base.score)
-    for f in lev.FACTORS:
-        assert lab.sliders[f].value == pytest.approx(lab.base.factors[f])
 
 
 def test_alt_text_follows_the_inputs(lab):
-    assert "bar chart" in lab.alt.lower()
-    assert lab.image.tooltip == lab.alt
+    assert "bar chart" in lab.alt.lower() and lab.image.tooltip == lab.alt
     lab.sliders["regime_cost"].value = 0.0
-    assert f"{lab.assessment.score:.2f}" in lab.alt
     assert f"{lab.assessment.score:.2f}" in lab.alt_text.value
 
 
-def test_reveal_locked_until_prediction_recorded(lab):
-    assert lab.reveal_button.disabled
-    assert lab.reveal() == ""
-    lab.record_button.click()  # nothing chosen yet
-    assert lab.reveal_button.disabled and lab.prediction is None
-    lab.predicted_outcome.value = "defy"
-    lab.confidence.value = 0.8
-    lab.record_button.click()
-    assert not lab.reveal_button.disabled
-    assert lab.prediction == ("defy", 0.8)
-    assert lab.predicted_outcome.disabled  # the prediction is locked in
-    lab.reveal_button.click()
-    for eid in ("lebanon-2010", "lebanon-2019"):
-        ep = cond.get_episode(eid)
-        assert ep.title in lab.reveal_output.value
+def test_each_episode_is_predicted_and_scored_separately(lab):
+    assert [p.key for p in lab.panels] == ["lebanon-2010", "lebanon-2019"]
+    first, second = lab.panels
+    first.outcome.value = "comply"
+    first.record_button.click()
+    assert not first.reveal_button.disabled and second.reveal_button.disabled
+    first.reveal_button.click()
+    assert "comply" in first.reveal_output.value and second.reveal_output.value == ""
+    assert cond.get_episode("lebanon-2019").readings[0].summary not in first.reveal_output.value
 
 
-def test_record_prediction_validates(lab):
-    with pytest.raises(ValueError, match="one of"):
-        lab.record_prediction("maybe", 0.5)
-    with pytest.raises(ValueError, match="confidence"):
-        lab.record_prediction("comply", 2.0)
-
-
-def test_one_persistent_figure(lab):
-    fig = lab._canvas.fig
-    bars = list(lab._bars)
-    for v in (0.1, 0.5, 0.9):
-        lab.sliders["dependence"].value = v
-    assert lab._canvas.fig is fig
-    assert list(lab._bars) == bars
-    assert len(fig.axes) == 2
+def test_one_persistent_figure_rendered_for_its_display_size(lab):
+    fig, bars = lab._canvas.fig, list(lab._bars)
+    for x in (0.1, 0.5, 0.9):
+        lab.sliders["dependence"].value = x
+    assert lab._canvas.fig is fig and list(lab._bars) == bars
+    width, height = lab._canvas.canvas.get_width_height()
+    assert width == 2 * lab._canvas.display_size[0]  # twice the pixels it is shown at
+    assert lab.image.layout.width == f"{lab._canvas.display_size[0]}px" and lab.image.layout.max_width == "100%"
 
 
 def test_fonts_and_palette():
@@ -132,8 +115,17 @@ def test_fonts_and_palette():
     for ax in lab._canvas.fig.axes:
         for label in ax.get_yticklabels() + ax.get_xticklabels():
             assert label.get_fontsize() >= 11
-    colours = {to_hex(b.get_facecolor()) for b in lab._bars}
-    assert colours <= {c.lower() for c in OKABE_ITO}
+    assert {to_hex(b.get_facecolor()) for b in lab._bars} <= {c.lower() for c in OKABE_ITO}
+
+
+def test_labels_sit_above_sliders_and_buttons_fit_their_text():
+    lab = ConditionalityLab("egypt-2013")
+    for w in _all_widgets(lab.ui):
+        if isinstance(w, (widgets.FloatSlider, widgets.IntSlider)):
+            assert w.description == "", "slider labels go above the slider, in full"
+            assert w.layout.width == "22em" or w in (lab.panel.confidence,)
+        if isinstance(w, widgets.Button):
+            assert w.layout.width == "auto"
 
 
 # ---- conditionality lab -----------------------------------------------------------------------
@@ -142,86 +134,124 @@ def test_conditionality_lab_starts_at_historical_settings(clab):
     for k, w in clab.controls.items():
         assert w.value == ep.levers[k]
     ref = cond.simulate("lebanon-2010")
-    assert clab.result.margin == pytest.approx(ref.margin)
-    assert clab.result.band == pytest.approx(ref.band)
-    assert clab.image.value.tobytes().startswith(PNG_MAGIC)
+    assert clab.result.margin == pytest.approx(ref.margin) and clab.result.band == pytest.approx(ref.band)
+    assert clab.year == 2010
 
 
-def test_monitoring_slider_never_lowers_margin(clab):
+def test_the_verdict_is_hidden_until_a_prediction_is_recorded(clab):
+    ref = cond.simulate("lebanon-2010")
+    hidden = clab.readout.value + clab.detail_text.value + clab._title.get_text() + clab.alt
+    assert ref.outcome.upper() not in clab._title.get_text()
+    assert f"{ref.margin:+.2f}" not in hidden and "Ceiling:" not in hidden
+    assert not clab._bars[-1].get_visible()
+    clab.predicted_outcome.value = "partial"
+    clab.record_button.click()
+    shown = clab.readout.value + clab._title.get_text()
+    assert f"{ref.margin:+.2f}" in shown and clab._bars[-1].get_visible()
+
+
+def test_levers_move_the_margin_in_the_documented_direction(clab):
     clab.controls["monitoring"].value = 0.0
     low = clab.result.margin
     clab.controls["monitoring"].value = 1.0
     assert clab.result.margin >= low
-
-
-def test_waiver_toggle_never_raises_margin(clab):
     clab.controls["waiver"].value = False
     without = clab.result.margin
     clab.controls["waiver"].value = True
     assert clab.result.margin <= without
 
 
-def test_levers_change_readout_and_outcome(clab):
-    text = clab.readout.value
-    clab.set(share_withheld=1.0, duration_months=24, monitoring=1.0)
-    assert clab.readout.value != text
-    assert clab.result.outcome == cond.simulate("lebanon-2010", share_withheld=1.0, duration_months=24,
-                                                monitoring=1.0).outcome
-    clab.controls["withheld_item"].value = "specific_systems"
-    assert clab.result.levers["withheld_item"] == "specific_systems"
-
-
-def test_judgment_slider_collapses_its_band(clab):
+def test_input_slider_collapses_its_band(clab):
     wide = clab.result.band
-    for k in cond.JUDGMENTS:
-        clab.judgment_sliders[k].value = round(clab.episode.judgments[k] + 0.01, 2)
+    clab.judgment_sliders["stake"].value = round(clab.episode.judgments["stake"] + 0.01, 2)
     assert clab.result.band[1] - clab.result.band[0] < wide[1] - wide[0]
 
 
-def test_conditionality_bounds(clab):
+def test_conditionality_bounds_and_one_line_errors(clab):
     clab.controls["duration_months"].value = 500
     assert clab.controls["duration_months"].value == 36
-    clab.controls["share_withheld"].value = -1
-    assert clab.result.levers["share_withheld"] == 0.0
     with pytest.raises(traitlets.TraitError):
         clab.controls["withheld_item"].value = "tanks"
-    with pytest.raises(ValueError, match="between"):
+    with pytest.raises(ValueError, match="from 0 to 1"):
         clab.set(monitoring=3)
-    with pytest.raises(ValueError, match="whole number"):
+    with pytest.raises(ValueError, match="not a whole number"):
         clab.set(duration_months=2.5)
-    with pytest.raises(ValueError, match="unknown setting"):
-        clab.set(bribe=1)
+    with pytest.raises(ValueError, match="did you mean 'monitoring'"):
+        clab.set(monitorin=1)
 
 
 def test_conditionality_reset(clab):
     ref = cond.simulate("lebanon-2010")
-    clab.set(reward=1.0, reward_credibility=1.0, cost=0.9)
-    assert clab.result.margin != pytest.approx(ref.margin)
+    clab.set(reward=1.0, reward_credibility=1.0, regime_cost=0.9)
     clab.reset_button.click()
-    assert clab.result.margin == pytest.approx(ref.margin)
-    assert clab.result.band == pytest.approx(ref.band)
+    assert clab.result.margin == pytest.approx(ref.margin) and clab.result.band == pytest.approx(ref.band)
 
 
-def test_conditionality_predict_then_reveal(clab):
+def test_predict_reveal_lock_and_persist(clab, work):
     assert clab.reveal_button.disabled
+    clab.record_button.click()  # nothing chosen
+    assert clab.reveal_button.disabled and clab.prediction is None
     clab.predicted_outcome.value = "partial"
     clab.confidence.value = 0.5
     clab.record_button.click()
-    assert not clab.reveal_button.disabled
+    assert clab.prediction == ("partial", 0.5) and predictions.latest("lebanon-2010").outcome == "partial"
     clab.reveal_button.click()
     out = clab.reveal_output.value
-    ep = cond.get_episode("lebanon-2010")
-    assert ep.outcome in out
-    assert "Brier" in out
-    assert "Timeline from data/events.csv" in out
-    assert "Events missing" not in out
+    assert "comply" in out and "Brier" in out and "Timeline from data/events.csv" in out
+    assert clab.record_button.disabled and clab.predicted_outcome.disabled
+    # the prediction cannot be rewritten after the reveal, through the widget or in code
+    with pytest.raises(ValueError, match="locked"):
+        clab.record_prediction("comply", 0.9)
+    # a rebuilt lab (e.g. after a kernel restart) shows the saved, locked prediction and the reveal
+    again = ConditionalityLab("lebanon-2010")
+    assert again.prediction == ("partial", 0.5) and again.record_button.disabled
+    assert "Brier" in again.reveal_output.value and again.verdict_shown
+
+
+def test_button_handler_errors_are_shown_not_swallowed(clab, monkeypatch):
+    def broken(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(predictions, "record", broken)
+    clab.predicted_outcome.value = "defy"
+    clab.record_button.click()
+    assert "disk full" in clab.prediction_status.value and "RuntimeError" in clab.prediction_status.value
+
+
+def test_record_prediction_validates(clab):
+    with pytest.raises(ValueError, match="did you mean 'defy'"):
+        clab.record_prediction("defied", 0.5)
+    with pytest.raises(ValueError, match="confidence"):
+        clab.record_prediction("comply", 2.0)
+    clab.record_prediction("comply", 1 / 3)  # the same range as the model: 1/3 to 1
+    assert clab.prediction == ("comply", pytest.approx(1 / 3))
+
+
+def test_lab_text_names_the_challenges(clab):
+    text = " ".join(w.value for w in _all_widgets(clab.ui) if isinstance(w, widgets.HTML))
+    for c in ("C4", "C5", "C6"):
+        assert c in text
+
+
+def test_later_knowledge_is_flagged_in_the_lab():
+    lab = ConditionalityLab("lebanon-2019")
+    assert "Rests partly on later knowledge" in lab.detail_text.value
+
+
+def test_decision_panel_for_a_case():
+    panel = PredictionPanel("egypt:decision", "What will Kerry decide?", options=("resume", "keep holds"),
+                            actual="resume")
+    assert panel.confidence.min == 0.5
+    panel.outcome.value = "keep holds"
+    panel.record_button.click()
+    panel.reveal_button.click()
+    assert "Brier score" in panel.reveal_output.value and panel.record_button.disabled
 
 
 @pytest.mark.parametrize("episode", cond.episodes())
 def test_every_episode_lab_builds(episode):
     lab = ConditionalityLab(episode)
-    assert lab.result.outcome in cond.OUTCOMES
-    assert episode in lab.alt
+    assert lab.result.outcome in cond.OUTCOMES and episode in lab.alt
 
 
 @pytest.mark.parametrize("country", lev.COUNTRIES)
