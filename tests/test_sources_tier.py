@@ -53,7 +53,7 @@ ARCHIVE_HOSTS = {
     "wikisource.org", "wikisource.com",  # page transcriptions beside the Statutes at Large scans
 }
 
-IGO_HOSTS = {"worldbank.org", "sipri.org", "imf.org", "oecd.org", "un.org"}
+IGO_HOSTS = {"worldbank.org", "sipri.org", "imf.org", "oecd.org", "un.org", "unodc.org", "unvienna.org"}
 
 PARTISAN_HOSTS = {
     "worldtribune.com", "sputniknews.com", "sputnikglobe.com", "rt.com", "jewishvirtuallibrary.org",
