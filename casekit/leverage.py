@@ -120,6 +120,7 @@ import pandas as pd
 import yaml
 
 from casekit import paths
+from casekit.tables import vocabulary as data_vocabulary
 from casekit import validate as v
 from casekit import vocabulary
 
@@ -142,7 +143,7 @@ __all__ = [
     "data_factors",
 ]
 
-COUNTRIES = ("Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia")
+COUNTRIES = data_vocabulary("countries")  # the schemas' country enum (casekit.tables.vocabulary)
 
 FACTORS = (
     "dependence",
