@@ -91,9 +91,9 @@ These are teaching choices, not estimates: every weight and factor can be change
 Precision, ranges and ties
 --------------------------
 The inputs are judgments and proxies, so scores are shown to two decimals with their range over the
-case judgments' ranges (``Assessment.band()``); ``rank_with_ties`` ranks several assessments and puts
-any whose ranges overlap in the same tie group. Nothing is ranked on a difference smaller than the
-ranges.
+case judgments' ranges (``Assessment.band()``); ``rank_with_ties`` ranks several assessments with
+overlapping ranges treated as ties (mid-ranks): an assessment ranks strictly below only those whose whole
+range lies above its own. Nothing is ranked on a difference smaller than the ranges.
 
 What it cannot claim
 --------------------
@@ -671,16 +671,25 @@ class Assessment:
 
 
 def rank_with_ties(assessments) -> list[list]:
-    """Rank assessments (most leverage first) into tie groups: overlapping ranges share a group.
+    """Rank assessments (most leverage first) so that overlapping ranges are ties.
 
-    Assessments are sorted by score; a new group starts only when an assessment's range lies wholly
-    below every range in the current group.
+    For each assessment, A = how many others have their whole range above its range (clearly more
+    leverage) and T = how many others' ranges overlap its own (ties). Its rank is ``1 + A + T / 2``:
+    with no overlaps these are the ordinary ranks 1, 2, 3 ...; a group whose ranges all overlap shares
+    the average of its places (the usual mid-rank for ties). Each assessment gets ``rank`` and ``ties``
+    (the countries it is tied with). Returns groups of equal rank, best first.
     """
-    items = sorted(assessments, key=lambda a: -a.score)
+    items = list(assessments)
+    bands = [a.band() for a in items]
+    for i, a in enumerate(items):
+        above = sum(1 for j, b in enumerate(bands) if j != i and b[0] > bands[i][1])
+        ties = [items[j] for j, b in enumerate(bands)
+                if j != i and not (b[0] > bands[i][1] or b[1] < bands[i][0])]
+        a.rank = 1 + above + len(ties) / 2
+        a.ties = [t.country for t in ties]
     groups: list[list] = []
-    for a in items:
-        low, high = a.band()
-        if groups and any(high >= g.band()[0] for g in groups[-1]):
+    for a in sorted(items, key=lambda a: (a.rank, -a.score)):
+        if groups and groups[-1][0].rank == a.rank:
             groups[-1].append(a)
         else:
             groups.append([a])
