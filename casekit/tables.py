@@ -54,6 +54,7 @@ import math
 import os
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -616,13 +617,17 @@ def file_digest(path) -> str:
         return "missing"
     sig = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
     hit = _DIGESTS.get(str(path))
-    if hit is not None and hit[0] == sig:
+    # a file changed in the last two seconds may change again within one clock tick without its stat
+    # changing (the "racy" case git knows too): such a file is always re-hashed, never memoised
+    recent = time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < 2_000_000_000
+    if hit is not None and hit[0] == sig and not recent:
         return hit[1]
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return "unreadable"
-    _DIGESTS[str(path)] = (sig, digest)
+    if not recent:
+        _DIGESTS[str(path)] = (sig, digest)
     return digest
 
 

@@ -93,3 +93,38 @@ def test_sources_for_refuses_unknown_ids():
 def test_unknown_country_names_the_valid_ones():
     with pytest.raises(ValueError, match="Egypt, Pakistan, Iraq, Bahrain, Lebanon, Colombia"):
         data.assistance("Egypte")
+
+
+def test_country_and_program_vocabularies_have_one_home():
+    # the schemas hold the vocabularies; no module of the package spells the country list out again
+    import re
+
+    literal = re.compile(r'"Egypt",\s*"Pakistan",\s*"Iraq",\s*"Bahrain",\s*"Lebanon",\s*"Colombia"')
+    copies = [p.name for p in (ROOT / "casekit").glob("*.py") if literal.search(p.read_text(encoding="utf-8"))]
+    assert copies == []
+    assert data.COUNTRIES == ("Egypt", "Pakistan", "Iraq", "Bahrain", "Lebanon", "Colombia")
+    from casekit import foreignassistance
+
+    targets = {g for _, g in foreignassistance.ACCOUNT_GROUPS} | {"other_security", "other_economic"}
+    assert targets <= set(data.PROGRAM_GROUPS)
+
+
+def test_fingerprint_follows_file_contents(tmp_path):
+    import shutil
+
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy, ignore=shutil.ignore_patterns("local"))
+    before = data.fingerprint(copy)
+    assert data.fingerprint(copy) == before
+    path = copy / "deflator.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("CPI-U", "CPI-X", 1), encoding="utf-8")  # same size, new content
+    assert data.fingerprint(copy) != before
+    path.write_text(text, encoding="utf-8")
+    assert data.fingerprint(copy) == before  # the same bytes give the same key, whatever the clock says
+
+
+def test_loaded_tables_are_copies():
+    a = data.load("deflator")
+    a.loc[0, "index_value"] = -1.0
+    assert data.load("deflator").loc[0, "index_value"] > 0
