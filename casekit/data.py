@@ -350,8 +350,9 @@ def load_local(name: str, data_dir=None, *, cache: bool = True) -> pd.DataFrame:
 
 
 def _check_country(country: str) -> None:
-    if country not in COUNTRIES:
-        raise ValueError(f"unknown country {country!r}; the kit's cases are: {', '.join(COUNTRIES)}")
+    from casekit import validate  # one error style for learner inputs (closest match named)
+
+    validate.choice("country", country, COUNTRIES)
 
 
 def assistance(
@@ -373,8 +374,9 @@ def assistance(
         only where the kit has no chart row for its country, year, program group and row type.
     """
     _check_country(country)
-    if dollars not in ("nominal", "constant"):
-        raise ValueError("dollars must be 'nominal' or 'constant'")
+    from casekit import validate
+
+    validate.choice("dollars", dollars, ("nominal", "constant"))
     df = load("assistance", data_dir)
     df = df[df["country"] == country]
     df["added_locally"] = False

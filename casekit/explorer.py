@@ -92,8 +92,13 @@ def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020,
     (the year's figure comes from rows added with ``make update-data``).
     See :func:`_series`; results are cached per data folder and file contents.
     """
+    from casekit import validate  # one error style for learner inputs (closest match named)
+
+    data._check_country(country)
+    validate.choice("dollars", dollars, ("nominal", "constant"))
+    start, end = validate.year("start", start), validate.year("end", end)
     if start > end:
-        raise ValueError(f"start year {start} is after end year {end}")
+        raise validate.InputError(f"start year {start} is after end year {end}")
     key = data.fingerprint(data_dir)
     lo, hi = min(start, YEAR_MIN), max(end, YEAR_MAX)  # cache the widest range, then slice
     full = _series(country, group, dollars, lo, hi, None if data_dir is None else str(data_dir), key)
