@@ -378,15 +378,17 @@ def sliders(root):
             if h.evaluate("h => !h.closest('[disabled]') && !h.closest('.widget-slider').classList.contains('mod-disabled')")]
 
 
-def move_changes_chart(page, root, tries_per_slider: int = 3) -> dict:
-    """Find a slider whose keyboard move changes the chart. Returns what happened."""
+def move_changes_chart(page, root, max_sliders: int = 4) -> dict:
+    """Find a slider whose keyboard move changes the chart (two steps right, then up to four left,
+    for at most ``max_sliders`` sliders: a slider at the end of its range, or a step too small to
+    move a bar by a pixel, changes nothing). Returns what happened."""
     tried = []
-    for handle in sliders(root):
+    for handle in sliders(root)[:max_sliders]:
         label = handle.evaluate("h => { const s = h.closest('.widget-slider'); const l = s && s.querySelector('.widget-label'); return l ? l.textContent.trim() : ''; }")
-        for key in ["ArrowRight"] * tries_per_slider + ["ArrowLeft"] * (tries_per_slider * 2):
+        for key in ["ArrowRight"] * 2 + ["ArrowLeft"] * 4:
             before = image_src(root)
             focus_and_press(page, handle, key)
-            if wait_src_change(page, root, before, 3_000):
+            if wait_src_change(page, root, before, 2_500):
                 return {"changed": True, "slider": label, "key": key, "tried": tried}
         tried.append(label)
     return {"changed": False, "tried": tried}
