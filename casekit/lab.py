@@ -60,9 +60,14 @@ def busy_port_message(port: int, host: str = HOST) -> str:
             f"`jupyter server list` shows them). Choose another port: {hint}")
 
 
+# JupyterLab's tree URL moves the file browser to the notebook's folder; this keeps it at the kit's
+# root, where notebooks/, exercises/ and my-work/ are all in view.
+BROWSER_AT_ROOT = "file-browser-path=/"
+
+
 def lab_url(port: int, token: str, host: str = HOST, path: str = START) -> str:
-    """The link that logs in and opens ``path`` (the start notebook by default)."""
-    query = f"?token={token}" if token else ""
+    """The link that logs in, opens ``path`` (the start notebook by default) and shows the kit's root."""
+    query = f"?{BROWSER_AT_ROOT}" + (f"&token={token}" if token else "")
     return f"http://{host}:{port}/lab/tree/{path}{query}"
 
 
@@ -82,7 +87,7 @@ def command(port: int, root: Path = ROOT, open_browser: bool = False, python: st
     """The JupyterLab command line: the kit's root served, the start notebook as the landing page."""
     cmd = [python or sys.executable, "-m", "jupyterlab",
            f"--ServerApp.root_dir={root}",
-           f"--ServerApp.default_url=/lab/tree/{START}",
+           f"--ServerApp.default_url=/lab/tree/{START}?{BROWSER_AT_ROOT}",
            f"--ServerApp.ip={HOST}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--ServerApp.open_browser={open_browser}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -70,9 +70,10 @@ def test_browser_is_opened_only_where_a_graphical_one_can_be():
 def test_the_command_serves_the_repository_root_and_lands_on_the_start_notebook():
     cmd = lab.command(8888, ROOT, open_browser=False, python="python")
     assert f"--ServerApp.root_dir={ROOT}" in cmd
-    assert "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb" in cmd
+    assert "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/" in cmd
     assert (ROOT / lab.START).exists()
-    assert lab.lab_url(8899, "abc") == "http://127.0.0.1:8899/lab/tree/notebooks/00_start_here.ipynb?token=abc"
+    assert lab.lab_url(8899, "abc") == ("http://127.0.0.1:8899/lab/tree/notebooks/00_start_here.ipynb"
+                                        "?file-browser-path=/&token=abc")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -104,13 +105,14 @@ def test_lab_serves_the_whole_kit(tmp_path):
         url = None
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
-            m = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+\?token=(\w+))", log.read_text())
+            m = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+[?&]token=(\w+))", log.read_text())
             if m and _get(f"http://127.0.0.1:{port}/api/status?token={m.group(2)}") == 200:
                 url, token = m.group(1), m.group(2)
                 break
             time.sleep(0.3)
         assert url, f"no server answered on the printed link:\n{log.read_text()[-3000:]}"
-        assert url == f"http://127.0.0.1:{port}/lab/tree/notebooks/00_start_here.ipynb?token={token}"
+        assert url == (f"http://127.0.0.1:{port}/lab/tree/notebooks/00_start_here.ipynb"
+                       f"?file-browser-path=/&token={token}")
         api = f"http://127.0.0.1:{port}/api/contents"
         for folder in ("exercises", "notebooks", "my-work", "notebooks/00_start_here.ipynb"):
             assert _get(f"{api}/{folder}?content=0&token={token}") == 200, folder

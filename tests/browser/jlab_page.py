@@ -219,7 +219,7 @@ class Notebook:
         self.page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         self.page.set_default_timeout(STEP_TIMEOUT)
         workspace = re.sub(r"\W", "", name)
-        self.page.goto(f"{base_url}lab/workspaces/{workspace}/tree/{name}?reset", wait_until="domcontentloaded")
+        self.page.goto(f"{base_url}lab/workspaces/{workspace}/tree/{name}?reset&file-browser-path=/", wait_until="domcontentloaded")
         self.page.evaluate(START_JS, {"name": name, "timeout": RUN_TIMEOUT})
         self.started = time.monotonic()
 
