@@ -68,6 +68,7 @@ __all__ = [
     "record",
     "latest",
     "is_revealed",
+    "require",
     "reveal",
     "history",
     "collect",
@@ -257,6 +258,19 @@ def latest(key: str, learner: str | None = None) -> Prediction | None:
 
 def is_revealed(key: str, learner: str | None = None) -> bool:
     return _state(_read(file_path(learner)), key)[1] is not None
+
+
+def require(key: str, learner: str | None = None) -> bool:
+    """True if the learner has recorded a prediction for ``key``; otherwise print one line and return False.
+
+    For notebook cells that show a model verdict or an outcome: ``if predictions.require("egypt-2013"): ...``.
+    """
+    _kind(key)
+    if latest(key, learner) is not None:
+        return True
+    print(f"No prediction recorded for {key} yet: record one first (predictions.record or the lab's button); "
+          "this cell shows nothing until you do.")
+    return False
 
 
 def history(learner: str | None = None) -> list[dict]:
