@@ -34,7 +34,9 @@ MATHS_TAG = "maths"
 # ------------------------------------------------------------------------------------------------
 # What MathJax would typeset (independent of casekit.textsafe)
 # ------------------------------------------------------------------------------------------------
-_FENCE_RE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[^\n]*$|\Z)", re.S | re.M)
+# a fenced block: the opening line (a backtick fence's info string has no backtick) up to a closing
+# fence of the same character, at least as long, or the end of the text
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*\n)|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.S | re.M)
 _INDENTED_CODE_RE = re.compile(r"(?:(?<=\n\n)|\A)(?:(?: {4}|\t)[^\n]*\n?)+")
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # elements whose text MathJax never looks at, removed with their content
@@ -120,6 +122,7 @@ def test_checker_ignores_code_and_single_dollars_in_separate_paragraphs():
 
 
 def test_checker_flags_html_runs_and_tex_delimiters():
+    assert markdown_risks("```inline``` code, then $1\nand $2 on the next line")  # not a fence
     assert html_risks("<b>Aid: $1.3 billion and &#36;250 million</b>")
     assert html_risks("<p>from \\(x\\) on</p>")
     assert markdown_risks("a line with \\begin{align} x \\end{align}")
@@ -153,6 +156,16 @@ def test_md_safe_output_is_never_typeset(text):
 def test_md_safe_leaves_code_alone():
     assert textsafe.md_safe("run `echo $HOME` then") == "run `echo $HOME` then"
     assert textsafe.md_safe("```\n$a and $b\n```") == "```\n$a and $b\n```"
+    assert textsafe.md_safe("  ~~~text\n$a and $b\n  ~~~\n") == "  ~~~text\n$a and $b\n  ~~~\n"
+    assert textsafe.md_safe("``a ` $b``") == "``a ` $b``"  # a span of two backticks may hold one
+
+
+@pytest.mark.parametrize("text", ["Egypt`s aid: $1.3 billion and $250 million",  # a stray backtick
+                                  "`` $1 ` and $2",  # runs of different lengths do not pair
+                                  "```inline``` code, then $1 and $2"])
+def test_md_safe_a_stray_backtick_does_not_shield_the_amounts_after_it(text):
+    safe = textsafe.md_safe(text)
+    assert markdown_risks(safe) == [], safe
 
 
 # ------------------------------------------------------------------------------------------------
