@@ -61,20 +61,28 @@ class Problem:
 
 @dataclass(frozen=True)
 class Decision:
-    """The decision month: nothing after it may appear before the learner predicts."""
+    """The decision date (month, optionally day): nothing after it may appear before the learner predicts."""
 
     year: int
     month: int
+    day: int | None = None
 
     @classmethod
     def parse(cls, text) -> "Decision | None":
-        m = re.fullmatch(r"(\d{4})-(\d{2})", str(text or "").strip())
-        if not m or not 1 <= int(m.group(2)) <= 12:
+        m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", str(text or "").strip())
+        if not m or not 1 <= int(m.group(2)) <= 12 or (m.group(3) and not 1 <= int(m.group(3)) <= 31):
             return None
-        return cls(int(m.group(1)), int(m.group(2)))
+        return cls(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+
+    def after(self, year: int, month: int, day: int | None = None) -> bool:
+        """Is the date (year, month[, day]) later than the decision? A month alone is later only if the
+        month is; a day in the decision month is later only if the decision has a day before it."""
+        if (year, month) != (self.year, self.month):
+            return (year, month) > (self.year, self.month)
+        return day is not None and self.day is not None and day > self.day
 
     def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d}"
+        return f"{self.year}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -83,8 +91,9 @@ class Decision:
 _MONTHS = {m.lower(): i for i, m in enumerate(casefile._MONTHS, 1)}
 _MONTH_NAMES = "|".join(casefile._MONTHS)
 _YEAR_RE = re.compile(r"(?<![\d.,$])((?:18|19|20)\d\d)(?!\d|[.,]\d)")
-_MONTH_YEAR_RE = re.compile(rf"\b({_MONTH_NAMES})\b(?:\s+\d{{1,2}},?)?\s+((?:18|19|20)\d\d)\b")
-_ISO_RE = re.compile(r"(?<!\d)((?:18|19|20)\d\d)-(0[1-9]|1[0-2])(?!\d)")
+_MONTH_YEAR_RE = re.compile(rf"(?:\b(\d{{1,2}})\s+)?\b({_MONTH_NAMES})\b(?:\s+(\d{{1,2}}),?)?\s+((?:18|19|20)\d\d)\b")
+_ISO_RE = re.compile(r"(?<!\d)((?:18|19|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?!\d)")
+_UNIT_YEAR_RE = re.compile(r"\b(?:constant|real)\s+((?:19|20)\d\d)\s+(?:U\.?S\.?\s+)?(?:dollars|USD|prices)\b", re.I)
 _SEASON_RE = re.compile(r"\b(summer|autumn|fall|late|end of)\s+((?:18|19|20)\d\d)\b", re.I)
 _SEASON_MONTH = {"summer": 6, "autumn": 9, "fall": 9, "late": 10, "end of": 12}
 _REQUEST_RE = re.compile(r"\bFY\s?((?:19|20)\d\d)\s+(?:budget\s+)?request", re.I)
@@ -134,6 +143,7 @@ def hindsight(text: str, decision: Decision, ids_re=None) -> list[tuple[int, str
                                 f"after the decision ({decision})"))
     scan = _strip_for_scan(text, ids_re)
     allowed = {m.start(1) for m in _REQUEST_RE.finditer(scan) if int(m.group(1)) == decision.year + 1}
+    allowed |= {m.start(1) for m in _UNIT_YEAR_RE.finditer(scan)}  # a deflator base year is a unit, not an event
     for lineno, line in enumerate(scan.splitlines(), 1):
         offset = sum(len(x) + 1 for x in scan.splitlines()[: lineno - 1])
         for m in _YEAR_RE.finditer(line):
@@ -141,10 +151,13 @@ def hindsight(text: str, decision: Decision, ids_re=None) -> list[tuple[int, str
                 found.append((lineno, f"year {m.group(1)} is after the decision ({decision}): "
                                       f"{_snippet(line, m.start())!r}"))
         for m in _MONTH_YEAR_RE.finditer(line):
-            if int(m.group(2)) == decision.year and _MONTHS[m.group(1).lower()] > decision.month:
-                found.append((lineno, f"{m.group(0)!r} is after the decision ({decision})"))
+            day = m.group(1) or m.group(3)
+            if int(m.group(4)) == decision.year and decision.after(
+                    int(m.group(4)), _MONTHS[m.group(2).lower()], int(day) if day else None):
+                found.append((lineno, f"{m.group(0).strip()!r} is after the decision ({decision})"))
         for m in _ISO_RE.finditer(line):
-            if int(m.group(1)) == decision.year and int(m.group(2)) > decision.month:
+            if int(m.group(1)) == decision.year and decision.after(
+                    int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None):
                 found.append((lineno, f"date {m.group(0)} is after the decision ({decision})"))
         for m in _SEASON_RE.finditer(line):
             if int(m.group(2)) == decision.year and _SEASON_MONTH[m.group(1).lower()] > decision.month:
@@ -338,7 +351,7 @@ def _check_a_case(case: casefile.Case, root: Path, sources, add) -> Decision | N
     else:
         decision = Decision.parse(dec.get("date"))
         if decision is None:
-            add(1, f"decision.date {dec.get('date')!r} must be \"YYYY-MM\"")
+            add(1, f"decision.date {dec.get('date')!r} must be \"YYYY-MM\" (or \"YYYY-MM-DD\")")
         if not str(dec.get("protagonist") or "").strip():
             add(1, "decision.protagonist must name a real office-holder or office")
         q = str(dec.get("question") or "").strip()
@@ -364,7 +377,7 @@ def _check_a_case(case: casefile.Case, root: Path, sources, add) -> Decision | N
             add(1, f"pre_reading source {src} is not in data/sources.csv")
         elif decision and src != FRAME_SOURCE:
             d = Decision.parse(str(sources.loc[src].get("date", ""))[:7])
-            if d and (d.year, d.month) > (decision.year, decision.month):
+            if d and decision.after(d.year, d.month, d.day):
                 add(1, f"pre_reading source {src} is dated {sources.loc[src].get('date')}, after the decision "
                        f"({decision}); learners read it before they predict")
     glossary = meta.get("glossary") or []

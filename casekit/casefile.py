@@ -524,8 +524,12 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def _month_label(ym: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", ym)
-    return f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}" if m and 1 <= int(m.group(2)) <= 12 else ym
+    """"2015-03" -> "March 2015"; "2015-03-25" -> "25 March 2015"."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", ym)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return ym
+    label = f"{_MONTHS[int(m.group(2)) - 1]} {m.group(1)}"
+    return f"{int(m.group(3))} {label}" if m.group(3) else label
 
 
 def render(case: Case, with_front_matter: bool = True, with_references: bool = True) -> str:

@@ -528,7 +528,7 @@ def test_egypt_fy1985_esf_includes_the_supplemental():
 
 def test_egypt_a_case_decision_and_counter_evidence():
     case = cases.load("egypt")
-    assert case.decision_date == "2015-03"
+    assert case.decision_date == "2015-03-25"
     assert case.meta["decision"]["protagonist"] == "President Barack Obama"
     md = cases.render(case)
     # Egypt's own steps on the road map are in the A case (CRS/IFES/Daily News Egypt figures)
@@ -634,7 +634,7 @@ def test_check_finds_the_hindsight_in_the_version_1_egypt_case(tmp_path):
     ("between 2014 and 2016", "year 2016"),
     ("2015-2016", "year 2016"),
     ("In April 2015 Cairo agreed.", "'April 2015'"),
-    ("on 31 May 2015", "'May 2015'"),
+    ("on 31 May 2015", "May 2015'"),
     ("dated 2015-04-02", "date 2015-04"),
     ("by late 2015", "'late 2015'"),
     ("As it turned out, Cairo held firm.", "hindsight wording"),
@@ -646,7 +646,17 @@ def test_hindsight_flags(text, flagged):
     assert any(flagged in msg for _, msg in found), found
 
 
+def test_hindsight_with_a_decision_day():
+    # With a day, the decision month is cut there: the 31 March 2015 call comes after 25 March.
+    d = casecheck.Decision.parse("2015-03-25")
+    for text in ("On 31 March 2015 Obama called Sisi.", "dated 2015-03-31", "on March 31, 2015"):
+        assert casecheck.hindsight(text, d), text
+    for text in ("On 14 March 2015 Kerry spoke.", "In March 2015 the holds stood.", "2015-03-01"):
+        assert casecheck.hindsight(text, d) == [], text
+
+
 @pytest.mark.parametrize("text", [
+    "Amounts in USD millions (constant 2024 dollars), as the deflator's base year.",
     "In March 2015 the holds were still in place.",
     "On 31 March 2015 and in 2014 and FY2015.",
     "The FY2016 budget request, published in February 2015, asked for the same.",
