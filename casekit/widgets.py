@@ -59,6 +59,7 @@ from casekit import validate as v
 from casekit import vocabulary
 from casekit.figures import PersistentFigure, chart_image
 from casekit.style import OKABE_ITO
+from casekit.textsafe import md_safe
 
 __all__ = ["LeverageLab", "ConditionalityLab", "PredictionPanel"]
 
@@ -71,8 +72,9 @@ OUTCOME_LABELS = {"comply": "comply", "partial": "partly comply", "defy": "defy"
 
 
 def _esc(text) -> str:
-    """HTML-escape, and keep dollar signs from being typeset as maths."""
-    return html.escape(str(text)).replace("$", "&#36;")
+    """HTML-escape, and keep dollar signs from being typeset as maths (casekit.textsafe.md_safe: a
+    bare ``&#36;`` is still typeset when two share a run of text)."""
+    return md_safe(html.escape(str(text)))
 
 
 # ---------------------------------------------------------------------------------------------
