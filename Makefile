@@ -59,9 +59,11 @@ notebooks: $(STAMP)
 my-work: $(STAMP)
 	$(PY) -m casekit.mywork
 
+# Adds the six countries' rows of a ForeignAssistance.gov "complete" download to data/local/ (validated,
+# written atomically; see casekit/foreignassistance.py). DATA_DIR=... imports into another data folder.
 update-data: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make update-data FILE=path/to/us_foreign_aid_complete.csv"; exit 1; }
-	$(PY) -m casekit.foreignassistance "$(FILE)"
+	@$(PY) -m casekit.foreignassistance "$(FILE)" $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/widget_latency.py

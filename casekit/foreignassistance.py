@@ -542,9 +542,9 @@ def main(argv=None) -> int:
     except ValueError:
         shown = target
     print(
-        f"wrote {n} rows to {shown} and their source to {shown.parent / 'sources.csv'} (git-ignored; the shipped "
-        "tables are unchanged). The data explorer and charts now show them as 'added locally' where the kit "
-        "has no figure of its own. Delete the file to undo."
+        f"wrote {n} rows to {shown} and their source to {shown.parent / 'sources.csv'} (the shipped tables are "
+        "unchanged; data/local/ is git-ignored). The data explorer and charts now show them as 'added locally' "
+        "where the kit has no figure of its own. Delete the file to undo."
     )
     return 0
 
