@@ -3,7 +3,8 @@
 Modules (one job each; a notebook is narrative plus calls into these)
 ----------------------------------------------------------------------
 paths              where the kit's folders are (data/, cases/, notebooks/ ...)
-data               load and validate the cited tables in data/, plus query helpers
+tables             the one CSV-reading layer: decode, check against the schema, explain; validation cache
+data               load and validate the cited tables in data/ (via tables), plus query helpers
 coverage           which country, program group and fiscal year has an aid figure
 chartrule          which assistance row the charts use (the documented chart-row rule)
 foreignassistance  import the official ForeignAssistance.gov CSV (make update-data)
