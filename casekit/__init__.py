@@ -13,9 +13,12 @@ casefile           parse and render A cases and epilogues (numbered endnotes, md
 facts              placeholder fact functions: figures for case prose from the data queries
 casecheck          the case template (v2) as code: front matter, sections, hindsight rule, notebook order
 charts             evidence charts for the case notebooks
-leverage           the leverage teaching heuristic (assess, sensitivity)
+vocabulary         one vocabulary for both models and labs, each term mapped to the report's challenges
+leverage           the leverage teaching heuristic (assess, sensitivity, ranges and ties)
 conditionality     the conditionality teaching model and its historical episodes
-widgets            LeverageLab and ConditionalityLab (ipywidgets)
+validate           one validation module for learner inputs (one-line errors, closest match)
+predictions        learners' predictions saved in my-work/, locked once revealed; collect a class's
+widgets            LeverageLab, ConditionalityLab and PredictionPanel (ipywidgets)
 explorer           DataExplorer: aid by country, program and year with sources
 exercises          cross-case exercises: predict, record, reveal, score
 figures            one persistent matplotlib figure per widget, redrawn in place

@@ -181,7 +181,6 @@ JUDGMENT_FACTORS = ("alignment", "us_dependence", "regime_cost")
 DEPENDENCE_SATURATION = 0.5
 WINDOW = 5
 MIN_YEARS = 3
-MIN_LOCK_IN_YEARS = MIN_YEARS
 CREDIBILITY_WINDOW = 10
 NEUTRAL = 0.5
 NEUTRAL_RANGE = (0.0, 1.0)
@@ -398,7 +397,8 @@ _SERIES_CACHE: dict = {}
 
 
 def _data_stamp() -> tuple:
-    return tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in sorted(paths.DATA.glob("*.csv")))
+    """The kit's one cache rule: content hashes of data/ (casekit.data.fingerprint)."""
+    return tuple(_data().fingerprint())
 
 
 def _aid_series(country: str) -> pd.Series:
