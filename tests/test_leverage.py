@@ -291,15 +291,23 @@ def test_no_data_factor_uses_the_year_assessed_or_later():
 
 def test_rank_with_ties_groups_overlapping_ranges():
     class A:
-        def __init__(self, score, low, high):
-            self.score, self._band = score, (low, high)
+        def __init__(self, country, score, low, high):
+            self.country, self.score, self._band = country, score, (low, high)
 
         def band(self):
             return self._band
 
-    a, b, c = A(0.30, 0.21, 0.37), A(0.29, 0.22, 0.36), A(0.10, 0.05, 0.15)
-    groups = lev.rank_with_ties([c, b, a])
-    assert [[x.score for x in g] for g in groups] == [[0.30, 0.29], [0.10]]
+    # the example: Bahrain 0.297, Egypt 0.291, Pakistan 0.278, ranges 0.21-0.37 -> a three-way tie
+    a, b, c = A("Bahrain", 0.297, 0.21, 0.37), A("Egypt", 0.291, 0.22, 0.36), A("Pakistan", 0.278, 0.21, 0.35)
+    d = A("Iraq", 0.60, 0.50, 0.70)
+    groups = lev.rank_with_ties([c, b, a, d])
+    assert [[x.country for x in g] for g in groups] == [["Iraq"], ["Bahrain", "Egypt", "Pakistan"]]
+    assert d.rank == 1 and a.rank == b.rank == c.rank == 3  # places 2, 3, 4 shared
+    assert set(a.ties) == {"Egypt", "Pakistan"}
+    # a chain: x overlaps y, y overlaps z, x is clearly above z
+    x, y, z = A("x", 0.5, 0.4, 0.6), A("y", 0.35, 0.3, 0.45), A("z", 0.2, 0.1, 0.32)
+    lev.rank_with_ties([x, y, z])
+    assert x.rank < y.rank < z.rank and "x" in y.ties and "z" in y.ties and "z" not in x.ties
 
 
 def test_sensitivity_respects_bounds_and_direction():
