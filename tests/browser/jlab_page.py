@@ -137,7 +137,7 @@ TRUNCATION_JS = """
 () => {
   const panel = %s;
   const ctx = document.createElement('canvas').getContext('2d');
-  const selectors = ['.widget-label', '.widget-label-basic span', 'button', '.widget-readout',
+  const selectors = ['.widget-label', '.widget-label-basic', 'button', '.widget-readout',
                      '.widget-dropdown select', '.widget-toggle-button', '.widget-inline-hbox label',
                      '.widget-tab .lm-TabBar-tabLabel', '.widget-html-content b', '.widget-html-content i'];
   const seen = new Set(), cut = [];
@@ -147,6 +147,7 @@ TRUNCATION_JS = """
     seen.add(el);
     if (el.offsetParent === null || el.getClientRects().length === 0) continue;  // not shown
     const cs = getComputedStyle(el);
+    if (cs.display === 'inline') continue;  // an inline box has no width of its own: its container is measured
     const text = (el.tagName === 'SELECT' ? (el.selectedOptions[0] ? el.selectedOptions[0].text : '') : el.innerText || '').trim();
     if (!text || text === '\\u200b') continue;
     checked++;
@@ -159,8 +160,11 @@ TRUNCATION_JS = """
       if ('letterSpacing' in ctx) ctx.letterSpacing = cs.letterSpacing === 'normal' ? '0px' : cs.letterSpacing;
       const lines = text.split('\\n');
       need = Math.max(...lines.map(l => ctx.measureText(l.trim()).width));
-      const icon = el.querySelector('i.fa, .fa');
-      if (icon) need += icon.getBoundingClientRect().width;
+      // what sits beside the text inside the box: an icon, a checkbox
+      for (const c of el.querySelectorAll('i.fa, .fa, input')) {
+        const m = getComputedStyle(c);
+        need += c.getBoundingClientRect().width + parseFloat(m.marginLeft) + parseFloat(m.marginRight);
+      }
       if (need > box + 1) cut.push({text: text.slice(0, 80), need: Math.round(need), box: Math.round(box),
                                     kind: el.tagName.toLowerCase() + '.' + (el.className || '').toString().split(' ')[0]});
     } else if (/hidden|clip/.test(cs.overflow + cs.overflowY) && el.scrollHeight > el.clientHeight + 1) {
@@ -378,70 +382,109 @@ def sliders(root):
             if h.evaluate("h => !h.closest('[disabled]') && !h.closest('.widget-slider').classList.contains('mod-disabled')")]
 
 
-def move_changes_chart(page, root, max_sliders: int = 4) -> dict:
-    """Find a slider whose keyboard move changes the chart (two steps right, then up to four left,
-    for at most ``max_sliders`` sliders: a slider at the end of its range, or a step too small to
-    move a bar by a pixel, changes nothing). Returns what happened."""
+def move_changes_chart(page, root, keys=("End", "Home", "PageUp")) -> dict:
+    """Find a slider whose keyboard move changes the chart. Each enabled slider in turn gets End
+    (to its maximum), Home (minimum) and PageUp (five steps): one arrow step of a teaching model's
+    lever can move a bar by less than a pixel, which rightly sends no new picture. Returns what
+    happened."""
     tried = []
-    for handle in sliders(root)[:max_sliders]:
-        label = handle.evaluate("h => { const s = h.closest('.widget-slider'); const l = s && s.querySelector('.widget-label'); return l ? l.textContent.trim() : ''; }")
-        for key in ["ArrowRight"] * 2 + ["ArrowLeft"] * 4:
+    for index, handle in enumerate(sliders(root)):
+        label = handle.evaluate(SLIDER_NAME_JS)
+        for key in keys:
             before = image_src(root)
             focus_and_press(page, handle, key)
-            if wait_src_change(page, root, before, 2_500):
-                return {"changed": True, "slider": label, "key": key, "tried": tried}
+            if wait_src_change(page, root, before, 2_000):
+                return {"changed": True, "slider": label, "index": index, "key": key, "tried": tried}
         tried.append(label)
     return {"changed": False, "tried": tried}
 
 
+# a slider's name as a learner reads it: its own description, else the text just above it
+SLIDER_NAME_JS = """
+h => {
+  const s = h.closest('.widget-slider');
+  const own = s && s.querySelector('.widget-label');
+  if (own && own.textContent.trim()) return own.textContent.trim();
+  let box = s;
+  for (let k = 0; k < 3 && box; k++, box = box.parentElement) {
+    for (let p = box.previousElementSibling; p; p = p.previousElementSibling) {
+      const t = (p.innerText || '').trim();
+      if (t) return t.split('\\n')[0].slice(0, 80);
+    }
+  }
+  return '';
+}
+"""
+
+
+def _quiesce(page, settle_ms: int = 250, limit_ms: int = 3_000) -> None:
+    """Wait until no new chart image has loaded for ``settle_ms`` (a late picture from the previous
+    move must not be taken for the answer to the next one)."""
+    page.wait_for_function(
+        """([settle]) => {
+            const w = window.__casekitWatch, now = performance.now();
+            const last = w.loads.length ? w.loads[w.loads.length - 1].t : -1e9;
+            return now - last >= settle;
+        }""", arg=[settle_ms], timeout=limit_ms + settle_ms, polling=50)
+
+
+def _sample(page, act, event: str, first: bool) -> float | None:
+    """Do ``act()``; ms from its last ``event`` to the first (or last, for a drag) image loaded after it."""
+    try:
+        _quiesce(page)
+    except Exception:  # noqa: BLE001 - pictures still arriving after 3 s: measure anyway
+        pass
+    n_loads = page.evaluate("() => window.__casekitWatch.loads.length")
+    act()
+    try:
+        page.wait_for_function("(n) => window.__casekitWatch.loads.length > n", arg=n_loads, timeout=1_500)
+    except Exception:  # noqa: BLE001 - this move did not change the picture (slowest answer seen: 0.4 s): not a sample
+        return None
+    if not first:
+        _quiesce(page)  # a drag may bring several pictures: the last one is what stays on screen
+    w = page.evaluate("() => ({loads: window.__casekitWatch.loads, inputs: window.__casekitWatch.inputs})")
+    at = [x["t"] for x in w["inputs"] if x["type"] == event][-1]
+    after = [x["t"] for x in w["loads"][n_loads:] if x["t"] >= at]
+    if not after:
+        return None
+    return (min(after) if first else max(after)) - at
+
+
 def keyboard_latency(page, root, handle, samples: int) -> list[float]:
-    """ms from keydown on the slider handle to the new chart image loaded, alternating directions."""
-    root_el = root.element_handle()
-    page.evaluate(WATCH_JS, root_el)
+    """ms from keydown on the slider handle to the new chart image loaded. PageUp/PageDown (five
+    steps each, in pairs: up, up, down, down ...) after Home, so every move changes the value."""
+    page.evaluate(WATCH_JS, root.element_handle())
+    focus_and_press(page, handle, "Home")
     times = []
     for i in range(samples):
-        key = "ArrowRight" if (i // 2) % 2 == 0 else "ArrowLeft"  # R R L L ...: stays within range
-        n_loads = page.evaluate("() => window.__casekitWatch.loads.length")
-        focus_and_press(page, handle, key)
-        try:
-            page.wait_for_function("(n) => window.__casekitWatch.loads.length > n", arg=n_loads, timeout=10_000)
-        except Exception:  # noqa: BLE001 - this step did not change the picture: not a sample
-            continue
-        page.wait_for_timeout(60)  # let a trailing update land before the next press
-        w = page.evaluate("() => ({loads: window.__casekitWatch.loads, inputs: window.__casekitWatch.inputs})")
-        press = [x["t"] for x in w["inputs"] if x["type"] == "keydown"][-1]
-        first_load = min(x["t"] for x in w["loads"][n_loads:])
-        times.append(first_load - press)
+        key = "PageUp" if (i // 2) % 2 == 0 else "PageDown"
+        t = _sample(page, lambda: focus_and_press(page, handle, key), "keydown", first=True)
+        if t is not None:
+            times.append(t)
     page.evaluate("() => window.__casekitWatch.stop()")
     return times
 
 
 def drag_latency(page, root, handle, samples: int, dx: int = 24) -> list[float]:
     """ms from releasing a mouse drag of the slider handle to the chart image loaded."""
-    root_el = root.element_handle()
-    page.evaluate(WATCH_JS, root_el)
+    page.evaluate(WATCH_JS, root.element_handle())
     times = []
-    for i in range(samples):
+
+    def drag(direction):
         handle.scroll_into_view_if_needed()
         box = handle.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        direction = 1 if (i // 2) % 2 == 0 else -1
-        n_loads = page.evaluate("() => window.__casekitWatch.loads.length")
         page.mouse.move(x, y)
         page.mouse.down()
         page.mouse.move(x + direction * dx / 2, y, steps=2)
         page.mouse.move(x + direction * dx, y, steps=2)
         page.mouse.up()
-        try:
-            page.wait_for_function("(n) => window.__casekitWatch.loads.length > n", arg=n_loads, timeout=10_000)
-        except Exception:  # noqa: BLE001
-            continue
-        page.wait_for_timeout(300)  # continuous updates may bring more than one picture
-        w = page.evaluate("() => ({loads: window.__casekitWatch.loads, inputs: window.__casekitWatch.inputs})")
-        release = [x["t"] for x in w["inputs"] if x["type"] == "pointerup"][-1]
-        last_load = max(x["t"] for x in w["loads"][n_loads:])
-        if last_load >= release:
-            times.append(last_load - release)
+
+    for i in range(samples):
+        direction = 1 if (i // 2) % 2 == 0 else -1
+        t = _sample(page, lambda: drag(direction), "pointerup", first=False)
+        if t is not None:
+            times.append(t)
     page.evaluate("() => window.__casekitWatch.stop()")
     return times
 

@@ -123,9 +123,7 @@ def test_slider_to_chart_latency(notebook):
     root.scroll_into_view_if_needed()
     found = move_changes_chart(page, root)
     assert found["changed"], f"{notebook.name}: no slider changes the chart: {found}"
-    handle = next(h for h in sliders(root) if h.evaluate(
-        "(h, label) => { const l = h.closest('.widget-slider').querySelector('.widget-label');"
-        " return (l ? l.textContent.trim() : '') === label; }", found["slider"]))
+    handle = sliders(root)[found["index"]]
     keyboard = keyboard_latency(page, root, handle, LATENCY_SAMPLES)
     drag = drag_latency(page, root, handle, LATENCY_SAMPLES)
     result = {"slider": found["slider"], "keyboard": summary(keyboard), "drag": summary(drag),
