@@ -336,6 +336,9 @@ class LeverageLab(_Lab):
         self.alt_text = widgets.HTML()
         self._build_figure()
         self.image = chart_image(self._canvas)
+        self.details = _details("Details: explanation, data notes and chart description",
+                                widgets.VBox([self.detail_text, self.alt_text]))
+        self.details.observe(lambda _c: self._update_details(), names="selected_index")
         self.panels = [PredictionPanel(ep.id, _episode_question(ep), extra_reveal=lambda ep=ep: _timeline_html(ep))
                        for ep in self.episodes]
         later = [cond.get_episode(e).id for e in cond.episodes()
@@ -355,8 +358,7 @@ class LeverageLab(_Lab):
                 widgets.VBox([self.image], layout=widgets.Layout(flex="1 1 auto", min_width="0")),
             ], layout=widgets.Layout(flex_flow="row wrap")),
             self.readout,
-            _details("Details: explanation, data notes and chart description",
-                     widgets.VBox([self.detail_text, self.alt_text])),
+            self.details,
             widgets.VBox(pred_children),
         ])
         self.update()
@@ -440,8 +442,18 @@ class LeverageLab(_Lab):
             + "; ".join(f"{lev.LABELS[f]} {a.factors[f]:.2f}" for f in lev.FACTORS) + "."
         )
         self.readout.value = f"<p>{_esc(a.summary())}</p>"
-        self.detail_text.value = f"<p>{_esc(a.explain())}</p>"
+        self._details_stale = True
+        self._update_details()
         self._push_image()
+
+    def _update_details(self):
+        """The full explanation is built only while the Details section is open (it is the slow part)."""
+        if getattr(self, "_details_stale", True) and (self.details.selected_index == 0 or self._eager_details):
+            self.detail_text.value = f"<p>{_esc(self.assessment.explain())}</p>"
+            self._details_stale = False
+
+    #: build the details on every change even when closed (tests and notebooks that read detail_text)
+    _eager_details = False
 
     def set(self, **factors):
         """Set several factors at once (names must be factors, values numbers in 0..1)."""

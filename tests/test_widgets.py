@@ -49,6 +49,7 @@ def test_leverage_lab_opens_on_the_first_episodes_year():
 
 def test_slider_changes_model_readout_and_image(lab):
     before = (lab.assessment.score, lab.readout.value, lab.image.value)
+    lab.details.selected_index = 0  # open Details: the full explanation is built while it is open
     lab.sliders["alignment"].value = 1.0
     assert lab.assessment.factors["alignment"] == 1.0
     assert lab.assessment.score > before[0]
@@ -59,7 +60,9 @@ def test_slider_changes_model_readout_and_image(lab):
 def test_readout_is_short_and_shows_the_range(lab):
     text = lab.readout.value
     assert "range" in text and len(text) < 260
-    assert len(lab.detail_text.value) > len(text)
+    assert lab.detail_text.value == ""  # built only when Details is opened
+    lab.details.selected_index = 0
+    assert len(lab.detail_text.value) > len(text) and "not a forecast" in lab.detail_text.value
 
 
 def test_out_of_range_slider_value_is_clamped(lab):
