@@ -222,8 +222,11 @@ def case_slugs() -> list[str]:
 
 def load(slug: str) -> Case:
     """Read and parse the A case ``cases/<slug>/case.md``."""
-    path = paths.CASES / slug / "case.md"
+    path = paths.CASES / str(slug) / "case.md"
     if not path.exists():
+        from casekit import validate  # one line naming the cases and the closest match (no traceback)
+
+        validate.choice("case", slug, case_slugs())
         raise CaseError(f"cases/{slug}/case.md: file not found (cases: {', '.join(case_slugs())})")
     return parse(path.read_text(encoding="utf-8"), slug=slug, path=path)
 
