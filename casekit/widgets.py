@@ -274,7 +274,14 @@ def _timeline_html(ep) -> str:
 
 
 class _Lab:
-    """Shared plumbing: display, image push, details."""
+    """Shared plumbing: display, image push, details, handler errors shown in the readout."""
+
+    def _safely(self, fn):
+        try:
+            return fn()
+        except Exception as exc:  # a button handler's exception is shown, never swallowed
+            self.readout.value = f"<p><b>Error:</b> {_esc(_one_line(exc))}</p>"
+            return None
 
     def _push_image(self):
         self.image.value = self._canvas.png()
@@ -330,7 +337,7 @@ class LeverageLab(_Lab):
             self.sliders[f].observe(self._on_change, names="value")
             rows += [_label(t.label, f"{effect} leverage; {source}; {vocabulary.challenges(f)}"), self.sliders[f]]
         self.reset_button = _button("Reset to case defaults")
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.reset_button.on_click(lambda _b: self._safely(self.reset))
         self.readout = widgets.HTML()
         self.detail_text = widgets.HTML()
         self.alt_text = widgets.HTML()
@@ -526,7 +533,7 @@ class ConditionalityLab(_Lab):
         for w in list(c.values()) + list(self.judgment_sliders.values()):
             w.observe(self._on_change, names="value")
         self.reset_button = _button("Reset to the historical settings")
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.reset_button.on_click(lambda _b: self._safely(self.reset))
         self.readout = widgets.HTML()
         self.detail_text = widgets.HTML()
         self.alt_text = widgets.HTML()

@@ -261,3 +261,12 @@ def test_every_episode_lab_builds(episode):
 def test_every_country_lab_builds(country):
     lab = LeverageLab(country)
     assert country in lab.readout.value
+
+
+def test_reset_errors_are_shown_in_the_readout(lab, monkeypatch):
+    def broken():
+        raise RuntimeError("cannot read cases/lebanon/judgments.yaml")
+
+    monkeypatch.setattr(lab, "reset", broken)
+    lab.reset_button.click()
+    assert "RuntimeError: cannot read" in lab.readout.value
