@@ -19,8 +19,12 @@ For each country x fiscal year x ``program_group`` x ``row_type`` (a *cell*):
    amount is inside another row (``part_of`` names it).
 2. **Choice of reading**, best first:
 
-   a. not a request (basis ``request`` readings chart only when nothing else exists, and then as a
-      request, outside every total);
+   a. money provided, not a request or an authorization (:data:`NOT_PROVIDED`): a reading of basis
+      ``request`` or ``authorization`` charts only when nothing else exists, and then marked as
+      such, outside every total. An authorization (an NDAA figure, say) is a ceiling on what may be
+      appropriated, not money provided; it ranks before a request when both are all there is. The
+      only exception is an authorization row that is the kit's only statement of an enacted
+      appropriation, listed with the reason in :data:`AUTHORIZATION_AS_ENACTED` (none so far);
    b. a positive amount, then a printed zero, then an empty cell (dash, "none provided"), then an
       ``inferred_none`` row, so **a zero or an empty row never hides a positive amount**;
    c. the whole year (``full_year``, ``range_statement``) before a year not over when the source was
@@ -32,10 +36,10 @@ For each country x fiscal year x ``program_group`` x ``row_type`` (a *cell*):
    h. the newer document, then ``source_id``, then the row first in the file (deterministic).
 
 3. **Supplementals are added** to the chosen reading: every ``supplemental`` row of the cell that
-   is not a request and has the reading's year basis. A supplemental that is already inside a
-   full-year figure is not a supplemental row but a ``component`` (e.g. Lebanon FY2007 FMF, whose
-   $224.8 million includes the $220 million supplemental). With no full-year reading the
-   supplementals alone chart, marked ``partial`` (a floor).
+   is money provided (not a request or authorization) and has the reading's year basis. A
+   supplemental that is already inside a full-year figure is not a supplemental row but a
+   ``component`` (e.g. Lebanon FY2007 FMF, whose $224.8 million includes the $220 million
+   supplemental). With no full-year reading the supplementals alone chart, marked ``partial`` (a floor).
 
 All-account totals are different: their chart row is always the ForeignAssistance.gov obligation
 (source ids starting ``FAE-``), so that series is one consistent measure across countries and years;
@@ -50,7 +54,7 @@ amount (a test checks this; ``python -m casekit.chartrule --write`` recomputes i
 Security totals (:func:`security_totals`) add up a year's charted security program amounts, or use
 a printed security subtotal when it is at least that sum (less :data:`SUBTOTAL_ROUNDING`): a printed
 subtotal smaller than the sum of its own year's programs covers less than they do and must not
-hide them. Requests never count; fiscal
+hide them. Requests and authorizations never count; fiscal
 and non-fiscal figures are never added together.
 """
 
@@ -76,6 +80,18 @@ BASIS_RANK = {
     "disbursement": 5,
     "request": 6,
 }
+
+#: Bases that are not money provided: a budget request, and an authorization (a ceiling set by an
+#: authorization act such as a National Defense Authorization Act; an appropriation act provides the
+#: money, often less). Such a reading charts only when a cell has nothing else, marked, never in a total.
+NOT_PROVIDED = ("request", "authorization")
+
+#: (country, program_group, fiscal_year) whose ``authorization`` reading is read as enacted money, with
+#: the reason. Only for a row that is the kit's only statement of an enacted appropriation (its note
+#: and source say the authorized amount was appropriated). None so far: the kit's authorization rows
+#: (Iraq FY2019 Counter-ISIS Train and Equip Fund, 850 and its 290 Peshmerga component, from a report
+#: on the FY2019 NDAA conference text before the final votes) are ceilings.
+AUTHORIZATION_AS_ENACTED: dict = {}
 
 #: Lower ranks win: a fiscal-year figure before a calendar-year one before one whose year is unstated.
 YEAR_BASIS_RANK = {"fiscal": 0, "calendar": 1, "unknown": 2}
@@ -103,9 +119,9 @@ GROUP_KEY = ["country", "fiscal_year", "program_group", "row_type"]
 READING_KEY = ["source_id", "basis", "year_basis"]
 
 #: How a charted amount may be used: ``full`` and ``partial``/``partial_year`` amounts enter totals
-#: (partial ones make the total partial); ``request`` never does; ``none``/``inferred_none`` carry
-#: no amount (a sourced "none", or the kit's inference of one).
-STATUSES = ("full", "partial", "partial_year", "request", "none", "inferred_none")
+#: (partial ones make the total partial); ``request`` and ``authorization`` (a ceiling) never do;
+#: ``none``/``inferred_none`` carry no amount (a sourced "none", or the kit's inference of one).
+STATUSES = ("full", "partial", "partial_year", "request", "authorization", "none", "inferred_none")
 IN_TOTALS = ("full", "partial", "partial_year")
 
 
@@ -133,7 +149,15 @@ def _prepare(assistance: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _readings(cell: pd.DataFrame) -> list[dict]:
+def _provided(basis: str, key: tuple) -> bool:
+    """Whether a reading of ``basis`` in cell ``key`` (country, year, group, row type) is money provided."""
+    if basis == "authorization":
+        country, year, group = key[0], key[1], key[2]
+        return (country, group, int(year)) in AUTHORIZATION_AS_ENACTED
+    return basis not in NOT_PROVIDED
+
+
+def _readings(cell: pd.DataFrame, cell_key: tuple) -> list[dict]:
     """The candidate readings of one cell, each a dict with its rows and rank key."""
     out = []
     rows = cell[cell["_reading_row"]]
@@ -158,8 +182,9 @@ def _readings(cell: pd.DataFrame) -> list[dict]:
                 "rows": part,
                 "amount": float(amounts.sum()) if len(amounts) else float("nan"),
                 "source_id": source_id, "basis": basis, "year_basis": year_basis, "scope": scope,
+                "provided": _provided(basis, cell_key),
                 "rank": (
-                    int(basis == "request"), presence, SCOPE_RANK.get(scope, 3),
+                    int(not _provided(basis, cell_key)), presence, SCOPE_RANK.get(scope, 3),
                     YEAR_BASIS_RANK.get(year_basis, 3), BASIS_RANK.get(basis, len(BASIS_RANK)),
                     int(part["_tier"].min()), int(scope == "range_statement"),
                     _neg_date(part["_date"].iloc[0]), str(source_id), int(part["_line"].min()),
@@ -178,8 +203,8 @@ def _neg_date(text: str) -> tuple:
 def _status(reading: dict | None, value_status: pd.Series) -> str:
     if reading is None:
         return "partial"  # supplementals only
-    if reading["basis"] == "request":
-        return "request"
+    if not reading["provided"]:
+        return "request" if reading["basis"] == "request" else "authorization"
     if pd.isna(reading["amount"]):
         return "inferred_none" if (value_status == "inferred_none").all() else "none"
     if reading["scope"] in ("partial", "partial_year"):
@@ -204,14 +229,15 @@ def _charted_frame(assistance: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.
             status = "partial_year" if row["scope"] == "partial_year" else "full"
             amount, year_basis, basis = float(row["amount_usd_millions"]), row["year_basis"], row["basis"]
         else:
-            readings = sorted(_readings(cell), key=lambda r: r["rank"])
+            readings = sorted(_readings(cell, key), key=lambda r: r["rank"])
             best = readings[0] if readings else None
-            supp = cell[cell["scope"].eq("supplemental") & cell["basis"].ne("request")
+            provided = [_provided(b, key) for b in cell["basis"]]
+            supp = cell[cell["scope"].eq("supplemental") & pd.Series(provided, index=cell.index)
                         & cell["amount_usd_millions"].notna()]
             if best is not None:
                 supp = supp[supp["year_basis"] == best["year_basis"]]
-            if best is not None and best["basis"] == "request":
-                supp = supp.iloc[0:0]  # a request reading is shown alone
+            if best is not None and not best["provided"]:
+                supp = supp.iloc[0:0]  # a request or authorization reading is shown alone
             if best is None and supp.empty:
                 continue
             if best is None:
@@ -255,7 +281,8 @@ def chart_flags(assistance: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
 def charted_from(assistance: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """One row per cell (country, fiscal year, program group, row type): the charted amount.
 
-    Columns: ``amount`` ($ millions, NaN for a "none" or an empty request), ``status`` (one of
+    Columns: ``amount`` ($ millions, NaN for a "none" or an empty request; a request's or authorization's
+    amount is shown, never totalled), ``status`` (one of
     :data:`STATUSES`), ``year_basis``, ``basis`` of the chosen reading, ``source_ids``,
     ``programs`` and ``rows`` (index labels of the rows used).
     """
@@ -270,7 +297,7 @@ def charted(country=None, data_dir=None, local=True) -> pd.DataFrame:
 
     Column ``added_locally`` is True for a cell filled from rows added with ``make update-data``
     (``data/local/``, see :func:`casekit.data.load_local`): with ``local`` (the default) such a cell is
-    added only where the kit has no cell of its own or only a request, so it fills a gap and never
+    added only where the kit has no cell of its own or only a request or authorization, so it fills a gap and never
     replaces a cited amount or a sourced "none".
     """
     from . import data
@@ -290,9 +317,9 @@ def charted(country=None, data_dir=None, local=True) -> pd.DataFrame:
             from .foreignassistance import charted_local  # the same rule, fast for imported rows
 
             lc, _ = charted_local(extra.drop(columns=["local_file"]), pd.concat([s, local_src], ignore_index=True))
-            # a kit cell holding only a request (not money provided) gives way to a local amount
+            # a kit cell holding only a request or authorization (not money provided) gives way to a local amount
             keys = lambda df: [tuple(k) for k in df[GROUP_KEY].to_numpy().tolist()]  # noqa: E731
-            known = {k for k, st in zip(keys(cells), cells["status"]) if st != "request"}
+            known = {k for k, st in zip(keys(cells), cells["status"]) if st not in NOT_PROVIDED}
             lc = lc[[k not in known for k in keys(lc)]].assign(added_locally=True)
             filled = set(keys(lc))
             cells = cells[[k not in filled for k in keys(cells)]]
@@ -355,7 +382,7 @@ def security_totals(country: str, include_reimbursement: bool = False, data_dir=
 
     ``amount`` is a printed security subtotal when it is at least the sum of the year's charted
     security programs (less :data:`SUBTOTAL_ROUNDING`), otherwise that sum, so a subtotal that
-    covers less never hides a program. Requests never
+    covers less never hides a program. Requests and authorizations never
     count. Fiscal-year figures are never added to calendar or unknown-year ones: a year with any
     fiscal figure uses only those (the others are listed in ``left_out``); a year with only
     non-fiscal figures gets ``year_basis`` ``unknown`` or ``calendar`` and must be drawn marked.

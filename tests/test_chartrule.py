@@ -89,6 +89,33 @@ def test_a_request_alone_is_shown_as_a_request_and_never_counts_in_a_total():
     assert chartrule.security_totals_from(chartrule.charted_from(df, SOURCES), "Iraq").empty
 
 
+def test_an_authorization_is_a_ceiling_not_money_provided():
+    # An authorization act sets a ceiling on what may be appropriated; the appropriation provides the
+    # money (often a different amount). Worked by hand: the appropriation wins over a larger
+    # authorization; an authorization alone is shown marked and never counts; beside a request (an
+    # earlier stage of the same process) the authorization is the figure shown.
+    df = _rows(
+        ("Iraq", 2016, "authorized", "ITEF/CTEF", "program", "full_year", 715.0, "authorization", "CRS-B"),
+        ("Iraq", 2016, "appropriated", "ITEF/CTEF", "program", "full_year", 630.0, "appropriation", "NEWS"),
+        ("Iraq", 2019, "authorized", "ITEF/CTEF", "program", "full_year", 850.0, "authorization", "NEWS"),
+        ("Iraq", 2019, "requested", "ITEF/CTEF", "program", "full_year", 850.0, "request", "NEWS"),
+        ("Iraq", 2019, "extra", "ITEF/CTEF", "program", "supplemental", 20.0, "authorization", "NEWS"),
+    )
+    assert _chosen(df) == ["appropriated", "authorized"]
+    assert _cell(df, "ITEF/CTEF", 2016).amount == 630.0
+    cell = _cell(df, "ITEF/CTEF", 2019)
+    assert cell.status == "authorization" and cell.amount == 850.0  # shown, marked, supplemental not added
+    totals = chartrule.security_totals_from(chartrule.charted_from(df, SOURCES), "Iraq")
+    assert totals.fiscal_year.tolist() == [2016] and totals.amount.tolist() == [630.0]
+
+
+def test_an_authorization_listed_as_the_only_statement_of_enacted_money_counts(monkeypatch):
+    df = _rows(("Iraq", 2019, "authorized", "ITEF/CTEF", "program", "full_year", 850.0, "authorization", "NEWS"))
+    monkeypatch.setattr(chartrule, "AUTHORIZATION_AS_ENACTED", {("Iraq", "ITEF/CTEF", 2019): "test"})
+    assert _cell(df, "ITEF/CTEF", 2019).status == "full"
+    assert chartrule.security_totals_from(chartrule.charted_from(df, SOURCES), "Iraq").amount.tolist() == [850.0]
+
+
 def test_the_distinct_programs_of_one_document_are_summed():
     # Colombia FY2000 in the CIP table: INC 666.25 and the Andean Counterdrug Initiative 0 are both INCLE.
     df = _rows(
@@ -243,6 +270,27 @@ def test_no_charted_amount_includes_a_row_and_its_own_component_or_supplemental_
         t = chartrule.security_totals(country)
         for r in t.itertuples():
             assert not ("security_total" in r.groups and len(set(r.groups) - {"security_total", "CSF"}) > 0)
+
+
+def test_authorization_rows_never_enter_a_total():
+    # Independent facts: the FY2019 NDAA (P.L. 115-232) is an authorization act; the FY2019 Iraq CTEF
+    # figure of 850 comes from its conference text, and the row's own note says "an authorization,
+    # not an appropriation". It is shown as an authorization and Iraq has no FY2019 security total.
+    cell = chartrule.value("Iraq", "ITEF/CTEF", 2019)
+    assert cell["status"] == "authorization" and cell["amount"] == 850.0
+    assert cell["status"] not in chartrule.IN_TOTALS
+    assert 2019 not in set(chartrule.security_totals("Iraq").fiscal_year)
+    # and across the file: no amount that counts uses an authorization row or a row whose note speaks
+    # of an authorization, unless the cell is listed as the only statement of an enacted appropriation
+    a = data.load("assistance")
+    cells = chartrule.charted()
+    counted = cells[cells["status"].isin(chartrule.IN_TOTALS)]
+    for cell in counted.itertuples():
+        rows = a.loc[list(cell.rows)]
+        listed = (cell.country, cell.program_group, cell.fiscal_year) in chartrule.AUTHORIZATION_AS_ENACTED
+        notes = rows["note"].fillna("").str.lower()
+        assert listed or not (rows["basis"].eq("authorization") | notes.str.contains("authorization")).any(), (
+            cell.country, cell.fiscal_year, cell.program_group)
 
 
 def test_write_rewrites_only_the_chart_column(tmp_path):
