@@ -373,8 +373,8 @@ def _simple_cells(rows: pd.DataFrame) -> pd.Series:
     """Which rows sit in a cell that :func:`charted_local` can chart by its shortcut.
 
     A cell is simple when, like every cell this importer writes, all its rows are whole-fiscal-year
-    program rows (``scope`` full_year, ``year_basis`` fiscal) with an amount, from one source, and
-    not an all-account total.
+    program rows (``scope`` full_year, ``year_basis`` fiscal) with an amount, from one source, not an
+    all-account total and not an authorization.
     """
     ok = (
         rows["row_type"].eq("program")
@@ -382,6 +382,7 @@ def _simple_cells(rows: pd.DataFrame) -> pd.Series:
         & rows["year_basis"].eq("fiscal")
         & rows["amount_usd_millions"].notna()
         & rows["program_group"].ne("all_accounts")
+        & rows["basis"].ne("authorization")  # ranked by its own rule (chartrule); never in an import
     )
     per_cell = rows.assign(_ok=ok).groupby(_CELL, sort=False)
     simple = per_cell["_ok"].transform("all") & per_cell["source_id"].transform("nunique").eq(1)
