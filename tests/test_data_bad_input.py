@@ -488,13 +488,14 @@ def test_cache_entries_are_whole_files_and_a_corrupt_one_is_ignored(broken, tmp_
     assert data.validate_all(broken)["deflator"] == len(data.load("deflator"))
 
 
-def test_a_warm_start_does_not_import_the_validation_stack(tmp_path):
+def test_a_warm_start_does_not_import_the_validation_stack(broken, tmp_path):
     import os
     import subprocess
     import sys
 
     env = dict(os.environ, CASEKIT_CACHE_DIR=str(tmp_path / "cache"))
-    code = "import sys, casekit.data as d; d.validate_all(); print('frictionless' in sys.modules)"
+    # a private copy of the data, so that nobody's edit between the two runs changes the key
+    code = f"import sys, casekit.data as d; d.validate_all({str(broken)!r}); print('frictionless' in sys.modules)"
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert first.stdout.strip() == "True"  # cold: validated for real
