@@ -52,6 +52,7 @@ __all__ = [
     "student_html",
     "instructor_html",
     "instructor_files",
+    "instructor_doc",
     "write_pdf",
     "build",
     "main",
@@ -348,7 +349,7 @@ class _InstructorFile(casefile.Case):
         return f"instructor/{self.slug}/{self.path.name}" if self.path else f"instructor/{self.slug}"
 
 
-def _instructor_doc(slug: str, path: Path) -> casefile.Case:
+def instructor_doc(slug: str, path: Path) -> casefile.Case:
     """An instructor file as a :class:`casekit.casefile.Case`, so that casefile renders its
     placeholders and citations exactly as it does a case's."""
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
@@ -411,7 +412,7 @@ def instructor_html(slug: str, paper: str = "a4") -> str:
                           "does not exist.</p>"), ""
     pieces.append(("part-epilogue", "B case: the epilogue", e_body + e_refs))
     for i, (title, path) in enumerate(instructor_files(slug)):
-        body, refs = _doc_parts(_instructor_doc(slug, path), f"i{i}-", f"Notes to the {title.lower()}")
+        body, refs = _doc_parts(instructor_doc(slug, path), f"i{i}-", f"Notes to the {title.lower()}")
         pieces.append((f"part-{_slugify(title)}", title, body + refs))
     contents = "".join(f'<li><a href="#{pid}">{html.escape(title)}</a></li>' for pid, title, _ in pieces)
     cover = (
