@@ -118,6 +118,7 @@ def _strip_for_scan(text: str, ids_re) -> str:
     """Remove what is not narration: citations, source ids, URLs, placeholders (checked separately)."""
     text = _CITATION_RE.sub(" ", text)
     text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"data:[\w.+/-]+;base64,[A-Za-z0-9+/=]+", " ", text)  # embedded images (charts.show)
     text = _PLACEHOLDER_RE.sub(lambda m: " " * len(m.group(0)), text)
     if ids_re is not None:
         text = ids_re.sub(lambda m: " " * len(m.group(0)), text)

@@ -3,10 +3,13 @@ timeline, events).
 
 Each ``*_chart`` function returns ``(fig, table)``: a matplotlib figure drawn in the kit's
 colour-blind-safe style and a :class:`pandas.DataFrame` holding exactly the numbers the figure shows
-(machine column names, so a notebook can filter it). :func:`show` displays the figure with alt text
-and the table **formatted for learners** (:func:`formatted`: column names in words with units, no
-index, sensible rounding, a caption), so a reader who cannot see the chart loses nothing and nbval
-can compare text.
+(machine column names, so a notebook can filter it). :func:`show` displays the figure as an HTML
+``<img>`` with alt text (JupyterLab ignores the alt text of a plain PNG output), rendered at twice
+its display resolution and reduced to a 256-colour palette with no dates or versions in the file,
+so a re-run gives the same bytes; then the table **formatted for learners** (:func:`formatted`:
+column names in words with units, no index, sensible rounding, a caption), so a reader who cannot
+see the chart loses nothing and nbval can compare text. Chart texts are never typeset as maths
+(:func:`casekit.style.plain_text`).
 
 Decision-forcing notebooks stop at the decision year: every chart function takes ``end=`` (the last
 year shown) and the functions that show events take ``until=`` (the last date shown, ``YYYY``,
@@ -15,8 +18,8 @@ year shown) and the functions that show events take ``until=`` (the last date sh
 Assistance amounts come from :mod:`casekit.chartrule` (the chart rule of ``data/README.md``): a
 fiscal-year line joins only fiscal-year figures; a figure whose source states a calendar year or no
 year basis is drawn as a separate diamond, never joined to the line; a partial year or tranche is a
-hollow circle on the line; a request (not money provided) is a hollow triangle and never enters a
-line or total. Years with no data stay gaps (never zero). No number is typed here.
+hollow circle on the line; a request (not money provided) is a hollow triangle and an authorization
+(a ceiling, not money provided) a hollow downward triangle, and neither enters a line or total. Years with no data stay gaps (never zero). No number is typed here.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import chartrule, data
 from .textsafe import md_safe
-from .style import OKABE_ITO
+from .style import OKABE_ITO, plain_text
 
 __all__ = [
     "aid_chart",
@@ -43,6 +46,8 @@ __all__ = [
     "formatted",
     "FormattedTable",
     "show",
+    "image_html",
+    "png_bytes",
     "table_text",
     "GROUP_LABELS",
     "INDICATOR_LABELS",
@@ -93,6 +98,7 @@ STATUS_WORDS = {
     "partial": "partial (one tranche, running total or supplemental only)",
     "partial_year": "partial year (year not over when the source was made)",
     "request": "request only (not money provided)",
+    "authorization": "authorization only (a ceiling, not money provided)",
     "none": "none provided (per source)",
     "inferred_none": "none (inferred by the kit, no source says so)",
 }
@@ -197,7 +203,7 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
 
     Lines join fiscal-year figures only (whole years, and partial ones marked with a hollow circle).
     Figures whose source does not state a fiscal year are diamonds off the line; requests are hollow
-    triangles. ``with_total`` adds the ForeignAssistance.gov all-accounts obligations (military plus
+    triangles, authorizations hollow downward triangles (neither is money provided). ``with_total`` adds the ForeignAssistance.gov all-accounts obligations (military plus
     economic, not separable) as a grey line for context; its latest year is partial. ``end`` is the
     last fiscal year shown.
     """
@@ -217,7 +223,7 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
     ax = fig.add_subplot(1, 1, 1)
     colours = {g: c for g, c in zip(groups, [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION])}
     colours["all_accounts"] = GREY
-    marked = {"partial": False, "other_year": False, "request": False}
+    marked = {"partial": False, "other_year": False, "request": False, "authorization": False}
     for g in wanted:
         sub = cells[cells["program_group"] == g].sort_values("fiscal_year")
         if sub.empty:
@@ -247,6 +253,11 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
             ax.plot(req["fiscal_year"], req["amount"], linestyle="none", marker="^", markersize=8,
                     markerfacecolor="white", markeredgecolor=colours[g], zorder=3)
             marked["request"] = True
+        auth = sub[sub["status"] == "authorization"]
+        if not auth.empty:
+            ax.plot(auth["fiscal_year"], auth["amount"], linestyle="none", marker="v", markersize=8,
+                    markerfacecolor="white", markeredgecolor=colours[g], zorder=3)
+            marked["authorization"] = True
     local = cells[cells["added_locally"].astype(bool)] if "added_locally" in cells else cells.iloc[0:0]
     if not local.empty:  # rows added with make update-data (data/local/): starred and named in the legend
         ax.plot(local["fiscal_year"], local["amount"], linestyle="none", marker="*", markersize=12, color=BLACK,
@@ -264,6 +275,9 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
     if marked["request"]:
         ax.plot([], [], linestyle="none", marker="^", markersize=8, markerfacecolor="white",
                 markeredgecolor=BLACK, label="request only (not money provided)")
+    if marked["authorization"]:
+        ax.plot([], [], linestyle="none", marker="v", markersize=8, markerfacecolor="white",
+                markeredgecolor=BLACK, label="authorization only (a ceiling, not money provided)")
     ax.set_ylabel("USD millions")
     ax.set_xlabel("U.S. fiscal year (October to September)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -289,7 +303,7 @@ def aid_chart(country: str, groups=("FMF", "ESF"), start=None, end=None, with_to
     if not local.empty:
         table["added_locally"] = cells["added_locally"].astype(bool)
     table = table.sort_values(["program_group", "fiscal_year"]).reset_index(drop=True)
-    return fig, table
+    return plain_text(fig), table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,7 +341,7 @@ def milex_share_chart(country: str, start=None, end=None):
         "milex_usd_m": milex.reindex(years).round(1).to_numpy(),
         "share_percent": (share.to_numpy() * 100).round(1),
     })
-    return fig, table
+    return plain_text(fig), table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +384,7 @@ def supplier_chart(country: str, periods=((1995, 2009), (2010, 2014), (2015, 202
     fig.tight_layout()
     table = (tab * 100).round(1)
     table.index.name = "period"
-    return fig, table
+    return plain_text(fig), table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -413,7 +427,7 @@ def context_chart(country: str, indicators=("electoral_democracy_index", "terror
     fig.tight_layout()
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
         columns=["indicator", "year", "value", "unit", "source_id"])
-    return fig, table
+    return plain_text(fig), table
 
 
 def _wrap(text: str, width: int) -> str:
@@ -499,7 +513,7 @@ def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=Non
     _style_axes(ax2)
     fig.tight_layout()
     table = ev[["date", "event_type", "episode", "summary", "source_id"]].reset_index(drop=True)
-    return fig, table
+    return plain_text(fig), table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -618,19 +632,61 @@ def table_text(table: pd.DataFrame, max_colwidth: int = 70) -> str:
         return table.to_string(index=not isinstance(table.index, pd.RangeIndex), max_colwidth=max_colwidth)
 
 
-def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True, caption: str | None = None,
-         note: str = "") -> None:
-    """Display ``fig`` as a PNG with alt text, then the numbers it shows as a formatted table.
+#: Static charts are rendered at this many pixels per inch and shown at half that size in CSS
+#: pixels (the figures are laid out at 100 per inch), so they stay sharp on 2x screens and at 1920 px.
+PNG_DPI = 200
+PNG_SCALE = 2
 
-    ``caption`` defaults to the alt text's first sentence.
+
+def png_bytes(fig) -> tuple[bytes, int, int]:
+    """``fig`` as deterministic PNG bytes, with its display size in CSS pixels ``(png, width, height)``.
+
+    Rendered at :data:`PNG_DPI` with a tight bounding box, then reduced to an adaptive palette of at
+    most 256 colours (the charts use a few flat colours plus anti-aliasing: about half the bytes of
+    a full-colour PNG at half the resolution). Pillow writes no date, software or other text chunk,
+    so the same figure gives the same bytes on every run.
     """
     import io
 
-    from IPython.display import Image, display
+    from PIL import Image as PILImage
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-    display(Image(data=buf.getvalue(), format="png", metadata={"alt": alt}))
+    fig.savefig(buf, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None})
+    img = PILImage.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    small = img.quantize(colors=256, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE)
+    out = io.BytesIO()
+    small.save(out, format="png", compress_level=9)
+    width, height = img.size
+    return out.getvalue(), round(width / PNG_SCALE), round(height / PNG_SCALE)
+
+
+def image_html(fig, alt: str) -> str:
+    """An ``<img>`` element holding ``fig`` as a PNG data URI, with ``alt`` as its text alternative.
+
+    JupyterLab reads the alt text of an HTML image but ignores ``metadata["image/png"]["alt"]``, so
+    a static chart is shown this way (axe-core rule ``image-alt``). The image is given its display
+    width and may shrink with the window, never stretch.
+    """
+    import base64
+
+    if not str(alt).strip():
+        raise ValueError("alt must describe the chart in words (it is the chart's text alternative)")
+    png, width, height = png_bytes(fig)
+    src = base64.b64encode(png).decode("ascii")
+    return (f'<img alt="{html.escape(str(alt), quote=True)}" width="{width}" height="{height}" '
+            f'style="max-width:100%;height:auto" src="data:image/png;base64,{src}">')
+
+
+def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True, caption: str | None = None,
+         note: str = "") -> None:
+    """Display ``fig`` as an HTML image with alt text, then the numbers it shows as a formatted table.
+
+    The chart is one output with ``text/html`` (:func:`image_html`) and ``text/plain`` (the alt
+    text, for plain-text front ends). ``caption`` defaults to the alt text's first sentence.
+    """
+    from IPython.display import display
+
+    display({"text/html": image_html(fig, alt), "text/plain": f"[chart] {alt}"}, raw=True)
     if print_table:
         cap = caption if caption is not None else alt.split(". ")[0].rstrip(".") + "."
         display(formatted(table, cap, note))

@@ -2,12 +2,18 @@
 
 :func:`series` is the pure query behind the explorer (tested directly); :class:`DataExplorer` is the
 ipywidgets front end: dropdowns for country and program group, nominal or constant dollars, a year
-range, one persistent bar chart updated in place, a text readout and the table of sources behind
-the bars. Amounts come from :mod:`casekit.chartrule`. A year with no data is drawn as a grey "no
-data" mark on the axis — never as a zero bar; partial years are hatched; amounts whose source gives no
-fiscal year, requests, and sourced or inferred "none" years each have their own mark. Menu labels and
-the readout say what each total includes (e.g. Pakistan's security total leaves out Coalition Support
-Funds, which are their own series).
+range, one persistent bar chart updated in place, a one-line readout, and a collapsible *Details*
+section with the full description, what the amounts include and the table of sources behind the
+bars. Amounts come from :mod:`casekit.chartrule`. A year with no data is drawn as a grey "no data"
+mark on the axis — never as a zero bar; partial years are hatched; amounts whose source gives no
+fiscal year, requests, authorizations (a ceiling, not money provided), and sourced or inferred
+"none" years each have their own mark. Menu labels and the details say what each total includes
+(e.g. Pakistan's security total leaves out Coalition Support Funds, which are their own series).
+
+Layout for a seminar room and a laptop: the program menu is as wide as its longest label; the year
+slider is 36em wide (about 11 px per year) with the chosen range written beside it in a box that
+fits the text (the slider's own readout box is a fixed 72 px and cut "2001 – 2020"); the chart is
+a fixed-size image rendered at twice its display resolution, so it stays sharp at 1920 px.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ YEAR_MIN, YEAR_MAX = 1990, 2024
 LOCAL_COLOUR = style.OKABE_ITO[2]
 
 #: year statuses in a :func:`series` frame
-STATUSES = ("data", "partial", "other_year", "request", "none_provided", "inferred_none", "no_data")
+STATUSES = ("data", "partial", "other_year", "request", "authorization", "none_provided", "inferred_none",
+            "no_data")
 
 
 def _has_csf(country, data_dir=None) -> bool:
@@ -87,8 +94,10 @@ def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020,
     :data:`STATUSES`: ``data`` a whole fiscal-year amount; ``partial`` a partial year, tranche or
     supplemental only; ``other_year`` an amount whose source states a calendar year or no year basis,
     never joined to fiscal years; ``request`` only a request, in ``request`` not ``amount``;
-    ``none_provided`` a source says none; ``inferred_none`` the kit infers none; ``no_data``),
-    ``year_basis``, ``request`` (the requested amount, else NaN), ``source_ids`` and ``added_locally``
+    ``authorization`` only an authorization (a ceiling, not money provided), in ``authorization``
+    not ``amount``; ``none_provided`` a source says none; ``inferred_none`` the kit infers none;
+    ``no_data``), ``year_basis``, ``request`` (the requested amount, else NaN), ``authorization``
+    (the authorized amount, else NaN), ``source_ids`` and ``added_locally``
     (the year's figure comes from rows added with ``make update-data``).
     See :func:`_series`; results are cached per data folder and file contents.
     """
@@ -108,7 +117,7 @@ def series(country, group=ALL_SECURITY, dollars="nominal", start=2000, end=2020,
 def _status_of(status: str, year_basis: str) -> str:
     if status in ("none", "none_provided"):
         return "none_provided"
-    if status in ("request", "inferred_none"):
+    if status in ("request", "authorization", "inferred_none"):
         return status
     if year_basis != "fiscal":
         return "other_year"
@@ -127,7 +136,7 @@ def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.D
         totals = chartrule.security_totals(country, data_dir=data_dir)
         for r in totals.itertuples():
             by_year[int(r.fiscal_year)] = (r.amount, _status_of(r.status, r.year_basis), r.year_basis,
-                                           float("nan"), list(r.source_ids))
+                                           float("nan"), float("nan"), list(r.source_ids))
         sec = cells[(cells["category"] == "security") & cells["row_type"].isin(["program", "subtotal"])]
     else:
         if group == ALL_ACCOUNTS:
@@ -136,11 +145,14 @@ def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.D
             sec = cells[(cells["program_group"] == group) & (cells["row_type"] == "program")]
         for r in sec.itertuples():
             st = _status_of(r.status, r.year_basis)
-            if st in ("request", "none_provided", "inferred_none"):
+            if st in ("request", "authorization", "none_provided", "inferred_none"):
                 continue
-            by_year[int(r.fiscal_year)] = (r.amount, st, r.year_basis, float("nan"), list(r.source_ids))
-    # years without an amount that counts: a request, or a sourced or inferred "none"
-    for status in ("request", "none", "inferred_none"):
+            by_year[int(r.fiscal_year)] = (r.amount, st, r.year_basis, float("nan"), float("nan"),
+                                           list(r.source_ids))
+    # years without an amount that counts: an authorization (a ceiling) or a request (neither is money
+    # provided; the authorization is the later stage and is shown if a year has both), or a sourced or
+    # inferred "none"
+    for status in ("authorization", "request", "none", "inferred_none"):
         rows = sec[sec["status"] == status]
         for year, grp in rows.groupby("fiscal_year"):
             year = int(year)
@@ -148,9 +160,11 @@ def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.D
                 continue
             ids = sorted({i for t in grp["source_ids"] for i in t})
             req = float(grp["amount"].sum()) if status == "request" else float("nan")
-            by_year[year] = (float("nan"), _status_of(status, "fiscal"), str(grp["year_basis"].iloc[0]), req, ids)
+            auth = float(grp["amount"].sum()) if status == "authorization" else float("nan")
+            by_year[year] = (float("nan"), _status_of(status, "fiscal"), str(grp["year_basis"].iloc[0]), req, auth,
+                             ids)
     years = list(range(start, end + 1))
-    empty = (float("nan"), "no_data", "", float("nan"), [])
+    empty = (float("nan"), "no_data", "", float("nan"), float("nan"), [])
     rows = [by_year.get(y, empty) for y in years]
     out = pd.DataFrame({
         "fiscal_year": years,
@@ -158,20 +172,23 @@ def _series(country, group, dollars, start, end, data_dir, _fingerprint) -> pd.D
         "status": [r[1] for r in rows],
         "year_basis": [r[2] for r in rows],
         "request": [float(r[3]) for r in rows],
-        "source_ids": [r[4] for r in rows],
+        "authorization": [float(r[4]) for r in rows],
+        "source_ids": [r[5] for r in rows],
     })
     local_ids = data.local_source_ids(data_dir)  # rows added with make update-data are labelled
     out["added_locally"] = [any(i in local_ids for i in ids) for ids in out["source_ids"]]
     if dollars == "constant":
         out["amount"] = data.to_constant(out["amount"], out["fiscal_year"], data_dir=data_dir).to_numpy()
-        out["request"] = data.to_constant(out["request"], out["fiscal_year"], data_dir=data_dir).to_numpy()
+        for col in ("request", "authorization"):
+            out[col] = data.to_constant(out[col], out["fiscal_year"], data_dir=data_dir).to_numpy()
     return out
 
 
-def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None = None) -> str:
+def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None = None, name=None) -> str:
     """A plain-language readout of a :func:`series` result: what the amount includes, how many
-    years have data, and which years are partial, of another year basis, requests or none."""
-    name = label(country, group)
+    years have data, and which years are partial, of another year basis, requests, authorizations
+    or none. ``name`` is the view's :func:`label` (looked up when not given)."""
+    name = label(country, group) if name is None else name
     span = f"FY{frame.fiscal_year.iloc[0]}–FY{frame.fiscal_year.iloc[-1]}"
     unit = "nominal USD" if dollars == "nominal" else f"constant {base_year} USD"
     fiscal = frame[frame["status"].isin(["data", "partial"])]
@@ -192,6 +209,7 @@ def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None
     for status, words in (("partial", "Partial (a part of the year only)"),
                           ("other_year", "Amounts whose source gives no fiscal year (not added to the fiscal series)"),
                           ("request", "Only a request (not money provided)"),
+                          ("authorization", "Only an authorization (a ceiling set by Congress, not money provided)"),
                           ("none_provided", "Sources record no assistance of this kind"),
                           ("inferred_none", "No assistance inferred by the kit (no source says so)")):
         if (frame["status"] == status).any():
@@ -206,46 +224,95 @@ def describe(country, group, dollars, frame: pd.DataFrame, base_year: int | None
     return text
 
 
+def headline(country, group, dollars, frame: pd.DataFrame, base_year: int | None = None, name=None) -> str:
+    """The one-line readout under the explorer's chart: the view, how many years have an amount and
+    the highest one. :func:`describe` (in the explorer's *Details*) says the rest."""
+    name = label(country, group) if name is None else name
+    span = f"FY{frame.fiscal_year.iloc[0]}–FY{frame.fiscal_year.iloc[-1]}"
+    unit = "nominal USD" if dollars == "nominal" else f"constant {base_year} USD"
+    fiscal = frame[frame["status"].isin(["data", "partial"])]
+    text = f"{country}, {name}, {span}: {len(fiscal)} of {len(frame)} fiscal years have an amount"
+    if len(fiscal):
+        peak = fiscal.loc[fiscal["amount"].idxmax()]
+        text += f"; highest FY{int(peak.fiscal_year)}, {peak.amount:,.1f} ({unit} millions)"
+    text += "."
+    if "added_locally" in frame and frame["added_locally"].any():  # unvetted rows are named up front
+        local = ", ".join(f"FY{y}" for y in frame.loc[frame["added_locally"], "fiscal_year"])
+        text += f" Added locally (make update-data, not checked by the kit's authors): {local}."
+    return text
+
+
+#: How the explorer's chart is drawn, in words (shown in its Details section).
+CHART_KEY = ("How to read the chart: one bar per U.S. fiscal year from FY{lo} to FY{hi}; the selected years "
+             "are in colour and the others faded. Solid bars are whole fiscal years, hatched bars partial years "
+             "or tranches. Marks on or above the axis: orange diamond, an amount whose source gives no fiscal "
+             "year; purple hollow triangle, a request only; purple hollow downward triangle, an authorization "
+             "only (a ceiling, not money provided); grey cross, no data in the kit; hollow circle, none provided "
+             "according to a source; hollow square, none inferred by the kit.")
+
+
 class DataExplorer:
     """Dropdowns + one persistent figure rendered into a ``widgets.Image``, updated in place.
 
     Bars are whole fiscal-year amounts; hatched bars are partial years; diamonds are amounts whose
     source gives no fiscal year (never drawn as bars of the fiscal series); hollow triangles are
-    requests; hollow circles a sourced "none"; hollow squares a "none" the kit infers; grey crosses
-    years with no data.
+    requests and hollow downward triangles authorizations (neither is money provided); hollow
+    circles a sourced "none"; hollow squares a "none" the kit infers; grey crosses years with no data.
+
+    Under the chart: a one-line readout (:func:`headline`) and a collapsed *Details* section with
+    :func:`describe`, :func:`includes`, how to read the chart and the sources of the years shown.
     """
+
+    #: displayed chart size in inches at 100 CSS px per inch, and the rendering scale (2 = sharp on
+    #: high-density screens and at 1920 px, where the browser would otherwise stretch a small bitmap)
+    FIGSIZE = (7.6, 4.6)
+    SCALE = 2
 
     def __init__(self, country="Egypt", group=ALL_SECURITY, dollars="nominal", years=(2000, 2020), data_dir=None):
         import ipywidgets as widgets
 
         self.data_dir = data_dir
         self.base_year = data.constant_base_year(data_dir)
-        self.country = widgets.Dropdown(options=list(data.COUNTRIES), value=country, description="Country")
+        self.country = widgets.Dropdown(options=list(data.COUNTRIES), value=country, description="Country",
+                                        layout=widgets.Layout(width="max-content", max_width="100%"))
+        # as wide as the longest menu label (labels say what each total includes), shrinking with the window
         self.group = widgets.Dropdown(options=group_options(country, data_dir), value=group, description="Program",
-                                      layout=widgets.Layout(width="460px"))
+                                      layout=widgets.Layout(width="max-content", max_width="100%"))
         self.dollars = widgets.ToggleButtons(
-            options=[("Nominal USD", "nominal"), (f"Constant {self.base_year} USD", "constant")], value=dollars
+            options=[("Nominal USD", "nominal"), (f"Constant {self.base_year} USD", "constant")], value=dollars,
+            style={"button_width": "max-content"},
         )
+        # the slider's own readout is a fixed 72 px box: the range is written beside it instead
         self.years = widgets.IntRangeSlider(
-            value=years, min=YEAR_MIN, max=YEAR_MAX, description="Fiscal years", continuous_update=False
+            value=years, min=YEAR_MIN, max=YEAR_MAX, description="Fiscal years", continuous_update=False,
+            readout=False, layout=widgets.Layout(width="36em", max_width="100%"),
         )
-        self.image = chart_image(layout=widgets.Layout(width="760px"))
-        self.readout = widgets.HTML()
-        self.table = widgets.HTML()
+        self.years_shown = widgets.HTML(layout=widgets.Layout(width="auto", min_width="max-content",
+                                                              margin="0 0 0 0.5em"))
         self._build_figure()
+        self.image = chart_image(self._canvas)
+        self.readout = widgets.HTML(layout=widgets.Layout(width="auto", max_width="100%"))
+        self.details_text = widgets.HTML(layout=widgets.Layout(width="auto", max_width="100%"))
+        self.table = widgets.HTML(layout=widgets.Layout(width="auto", max_width="100%"))
+        self.details = widgets.Accordion(children=[widgets.VBox([self.details_text, self.table])])
+        self.details.set_title(0, "Details: what the amounts include, marked years, how to read the chart, sources")
+        self.details.selected_index = None
         for w in (self.group, self.dollars, self.years):
             w.observe(self._on_change, names="value")
         self.country.observe(self._on_country, names="value")
-        self.widget = widgets.VBox(
-            [widgets.HBox([self.country, self.group]), widgets.HBox([self.dollars, self.years]),
-             self.image, self.readout, self.table]
-        )
+        wrap = widgets.Layout(flex_flow="row wrap", align_items="center", grid_gap="0.5em 1.5em")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.country, self.group], layout=wrap),
+            widgets.HBox([self.dollars, widgets.HBox([self.years, self.years_shown],
+                                                     layout=widgets.Layout(align_items="center"))], layout=wrap),
+            self.image, self.readout, self.details,
+        ])
         self.update()
 
     # figure -----------------------------------------------------------------------------------
     def _build_figure(self):
         style.apply()
-        self._canvas = PersistentFigure(figsize=(7.6, 4.6), dpi=100)
+        self._canvas = PersistentFigure(figsize=self.FIGSIZE, dpi=100, scale=self.SCALE)
         self.fig = self._canvas.fig
         self.ax = self.fig.add_subplot()
         xs = list(range(YEAR_MIN, YEAR_MAX + 1))
@@ -255,6 +322,9 @@ class DataExplorer:
                                            label="amount, year basis not a stated fiscal year", **marks)
         (self.request_marks,) = self.ax.plot([], [], marker="^", markerfacecolor="none", color=style.OKABE_ITO[4],
                                              markersize=9, label="request only (not money provided)", **marks)
+        (self.authorization_marks,) = self.ax.plot([], [], marker="v", markerfacecolor="none",
+                                                   color=style.OKABE_ITO[4], markersize=9,
+                                                   label="authorization only (a ceiling)", **marks)
         (self.gap_marks,) = self.ax.plot([], [], marker="x", color="#666666", markersize=8,
                                          label="no data in the kit", **marks)
         (self.none_marks,) = self.ax.plot([], [], marker="o", markerfacecolor="none", color=style.OKABE_ITO[3],
@@ -266,15 +336,18 @@ class DataExplorer:
         handles = [mpatches.Patch(color=style.OKABE_ITO[0], label="whole fiscal year"),
                    mpatches.Patch(facecolor="white", edgecolor=style.OKABE_ITO[0], hatch="///",
                                   label="partial year or tranche"),
-                   self.other_marks, self.request_marks, self.gap_marks, self.none_marks, self.inferred_marks]
+                   self.other_marks, self.request_marks, self.authorization_marks, self.gap_marks,
+                   self.none_marks, self.inferred_marks]
         if data.local_source_ids(self.data_dir):  # only when rows were added with make update-data
             handles.insert(2, mpatches.Patch(color=LOCAL_COLOUR, label="added locally (make update-data)"))
         self.ax.set_xlabel("U.S. fiscal year (selected years in colour)")
+        self.ax.set_ylabel("USD millions")
         self.ax.set_xlim(YEAR_MIN - 0.7, YEAR_MAX + 0.7)
         self.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False,
                        fontsize=9)
-        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.36)
+        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.38)
+        style.plain_text(self.fig)  # no mathtext: a "$" in a label stays a dollar sign
 
     # events -----------------------------------------------------------------------------------
     def _on_country(self, change):
@@ -322,24 +395,32 @@ class DataExplorer:
 
             self.other_marks.set_data(*at("other_year", "amount"))
             self.request_marks.set_data(*at("request", "request"))
+            self.authorization_marks.set_data(*at("authorization", "authorization"))
             self.gap_marks.set_data(*at("no_data"))
             self.none_marks.set_data(*at("none_provided"))
             self.inferred_marks.set_data(*at("inferred_none"))
-            top = pd.concat([full.amount, full.request]).max()
+            top = pd.concat([full.amount, full.request, full.authorization]).max()
             self.ax.set_ylim(0, (top * 1.15) if pd.notna(top) and top > 0 else 1)
-            unit = "nominal USD" if dollars == "nominal" else f"constant {self.base_year} USD"
-            self.ax.set_ylabel(f"USD millions ({unit.split(' USD')[0]})")
-            self.ax.set_title(_wrap(f"U.S. assistance to {country}: {label(country, group, self.data_dir)}", 70),
-                              loc="left", fontsize=11)
+            unit = "nominal" if dollars == "nominal" else f"constant {self.base_year} dollars"
+            self.ax.set_ylabel(f"USD millions ({unit})")
+            self._name = label(country, group, self.data_dir)  # looked up once per view, not per slider move
+            self._includes = includes(country, group, self.data_dir)
+            self.ax.set_title(_wrap(f"U.S. assistance to {country}: {self._name}", 70), loc="left", fontsize=11)
+            style.plain_text(self.fig)
             self._canvas.freeze(self.bars)
             self._structure = structure
         for bar, year in zip(self.bars, range(YEAR_MIN, YEAR_MAX + 1)):
             bar.set_alpha(1.0 if start <= year <= end else 0.25)
         self.image.value = self._canvas.png()
-        text = describe(country, group, dollars, frame, self.base_year)
+        text = describe(country, group, dollars, frame, self.base_year, name=self._name)
         self.image.tooltip = text  # rendered as the image's title: a text alternative to the chart
-        self.readout.value = (f"<p>{md_safe(html.escape(text))}</p>"
-                              f"<p><em>Includes:</em> {md_safe(html.escape(includes(country, group, self.data_dir)))}</p>")
+        self.years_shown.value = f"<span>FY{start} – FY{end}</span>"
+        self.readout.value = f"<p>{_esc(headline(country, group, dollars, frame, self.base_year, self._name))}</p>"
+        self.details_text.value = (
+            f"<p>{_esc(text)}</p>"
+            f"<p><em>Includes:</em> {_esc(self._includes)}</p>"
+            f"<p>{_esc(CHART_KEY.format(lo=YEAR_MIN, hi=YEAR_MAX))}</p>"
+            "<p><em>Sources of the years shown:</em></p>")
         self.table.value = sources_table_html(frame, self.data_dir)
         return frame
 
@@ -347,6 +428,11 @@ class DataExplorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _esc(text) -> str:
+    """HTML-escape, then keep dollar signs from being typeset as maths."""
+    return md_safe(html.escape(str(text)))
 
 
 def _wrap(text: str, width: int) -> str:

@@ -86,3 +86,44 @@ def test_widget_updates_readout_and_image_in_place():
     ex.years.value = (1900, 2100)  # out of range: the slider clamps it
     assert ex.years.value == (explorer.YEAR_MIN, explorer.YEAR_MAX)
     assert ex.image.tooltip.startswith("Pakistan")
+
+
+def test_widget_layout_readout_short_details_collapsed_range_written_out_chart_sharp():
+    import io
+
+    from PIL import Image
+
+    ex = explorer.DataExplorer(country="Iraq", years=(2001, 2020))
+    # the slider's fixed 72 px readout cut "2001 – 2020": the range is written beside the slider instead
+    assert ex.years.readout is False and "FY2001 – FY2020" in ex.years_shown.value
+    ex.years.value = (2003, 2011)
+    assert "FY2003 – FY2011" in ex.years_shown.value
+    # one short line under the chart; the long description and the sources sit in a collapsed section
+    assert ex.readout.value.count("<p>") == 1 and "No data for" not in ex.readout.value
+    assert ex.details.selected_index is None
+    assert "No data for" in ex.details_text.value and "<table>" in ex.table.value
+    # the chart is drawn at twice the size it is shown at (760 px wide)
+    assert ex.image.layout.width == "760px"
+    assert Image.open(io.BytesIO(ex.image.value)).size[0] == 2 * 760
+
+
+def test_axis_labels_use_words_and_no_chart_text_is_typeset_as_maths():
+    from matplotlib.text import Text
+
+    ex = explorer.DataExplorer(country="Egypt", group="FMF", years=(2009, 2014))
+    for dollars in ("nominal", "constant"):
+        ex.dollars.value = dollars
+        assert ex.ax.get_ylabel().startswith("USD millions") and "$" not in ex.ax.get_ylabel()
+        assert not [t.get_text() for t in ex.fig.findobj(Text) if t.get_parse_math()]
+
+
+def test_an_authorization_is_marked_and_never_counted():
+    # Iraq FY2019 CTEF: $850 million in the FY2019 NDAA conference text is an authorization (a ceiling
+    # on appropriations), not money provided: no bar, no security total, its own mark
+    ctef = explorer.series("Iraq", "ITEF/CTEF", "nominal", 2019, 2019).iloc[0]
+    assert ctef.status == "authorization" and math.isnan(ctef.amount) and ctef.authorization == 850.0
+    total = explorer.series("Iraq", explorer.ALL_SECURITY, "nominal", 2019, 2019).iloc[0]
+    assert math.isnan(total.amount) and total.status == "authorization"
+    ex = explorer.DataExplorer(country="Iraq", group="ITEF/CTEF", years=(2015, 2020))
+    assert 2019 in list(ex.authorization_marks.get_xdata())
+    assert "Only an authorization" in ex.details_text.value
