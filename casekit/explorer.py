@@ -61,7 +61,8 @@ def includes(country: str, group: str, data_dir=None) -> str:
     if group == ALL_SECURITY:
         text = ("Security programs only: a printed security total where a source gives one that is at least "
                 "the sum of the year's programs, otherwise the sum of the programs the kit has (a floor "
-                "where coverage is partial). Requests and economic aid are left out")
+                "where coverage is partial). Requests, authorizations (ceilings, not money provided) and economic aid "
+                "are left out")
         if _has_csf(country, data_dir):
             text += ("; Coalition Support Funds (reimbursements of the partner's costs, not aid) are left out "
                      "and shown as their own series, 'CSF'")
@@ -74,7 +75,7 @@ def includes(country: str, group: str, data_dir=None) -> str:
         return ("Coalition Support Funds: Defense Department reimbursements of the partner's costs in "
                 "support of U.S. operations, not assistance; never included in the security total.")
     return (f"{label(country, group, data_dir)}: the charted amount of each year (one document's programs "
-            "summed, supplementals added; requests shown apart, never as money provided).")
+            "summed, supplementals added; requests and authorizations shown apart, never as money provided).")
 
 
 def group_options(country: str, data_dir=None) -> list[tuple[str, str]]:
