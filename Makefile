@@ -42,7 +42,7 @@ test: $(STAMP)
 # Needs a chromium (Debian: apt-get install chromium; or CASEKIT_CHROMIUM=/path); installs the pinned
 # playwright and axe-playwright-python (the [browser] extra). .ci/run runs it after `make test`.
 test-browser: $(STAMP)
-	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra browser
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra browser --extra present
 	@test -x "$${CASEKIT_CHROMIUM:-/usr/bin/chromium}" || { echo "test-browser needs chromium: apt-get install -y chromium (Debian/Ubuntu, as root), or set CASEKIT_CHROMIUM=/path/to/chromium"; exit 1; }
 	CASEKIT_BROWSER_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/browser -v -rfEs
 
@@ -67,6 +67,33 @@ update-data: $(STAMP)
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/widget_latency.py
+
+# Reading and presenting the kit (README "Teaching with the kit"). handouts and site install the pinned
+# [docs] extra (WeasyPrint, pypdf, Sphinx, MyST-NB, sphinx-book-theme), present the [present] extra (Voila).
+#   make handouts [PAPER=letter]   student PDF+HTML and instructor PDF per case -> build/handouts/
+#   make site [STUDENTS=1]         static offline website of the kit -> build/site/ (STUDENTS=1: no instructor section, build/site-students/)
+#   make present NB=notebooks/10_egypt.ipynb [PRESENT_PORT=8866]   app mode on 127.0.0.1 with a token
+#   make test-docs                 the handout and site tests (.ci/run runs them after make test)
+.PHONY: handouts site present test-docs
+PAPER ?= a4
+PRESENT_PORT ?= 8866
+
+handouts: $(STAMP)
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra docs
+	$(PY) -m casekit.handouts --paper $(PAPER)
+
+site: $(STAMP)
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra docs
+	$(PY) -m casekit.site $(if $(STUDENTS),--students)
+
+present: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make present NB=notebooks/10_egypt.ipynb"; exit 1; }
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra present
+	$(PY) -m casekit.present "$(NB)" --port $(PRESENT_PORT)
+
+test-docs: $(STAMP)
+	@$(PYTHON) casekit/bootstrap.py --venv $(VENV) --extra docs
+	CASEKIT_DOCS_TESTS=1 $(PY) -m pytest -p no:cacheprovider tests/test_handouts.py tests/test_site.py -v -rfEs
 
 clean:
 	rm -rf $(VENV) .pytest_cache

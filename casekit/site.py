@@ -18,7 +18,8 @@ What the site holds (staged into ``build/site-src/``, then built into ``build/si
   interactive lab cannot run on a static page and its stored view is an empty box, so each widget
   output is replaced by a static picture of the lab's chart at its opening settings, with the lab's
   own chart description as alt text (the lab is built here, in this process, from the cell's call);
-* the instructor material, in a separate section whose pages all say so.
+* the instructor material, in a separate section whose pages all say so (``--students`` builds a
+  copy without it, to publish for students).
 
 Text is rendered by :mod:`casekit.casefile` (placeholders, citations and reference lists are never
 re-implemented here). :func:`check_links` checks every internal link and anchor of the built site,
@@ -279,7 +280,7 @@ def _notebook_title(nb: dict, fallback: str) -> str:
     return fallback
 
 
-def _start_page(slugs, notebooks, have_epilogue) -> str:
+def _start_page(slugs, notebooks, have_epilogue, instructor: bool = True) -> str:
     lines = [
         "# casekit: case studies on U.S. security assistance",
         "",
@@ -306,10 +307,15 @@ def _start_page(slugs, notebooks, have_epilogue) -> str:
         "", "## Data", "",
         "- [Data dictionary](data/dictionary.md): every table and column, the chart rule and the sources policy",
         "- [Coverage](data/coverage.md): which country, program and fiscal year has a figure",
-        "", "## For instructors", "",
-        "Teaching notes, role cards and the Foreign Service variant of each case are in a [separate "
-        "section](instructor/index.md). They discuss what happened after each decision.",
         "",
+    ]
+    if instructor:
+        lines += [
+            "## For instructors", "",
+            "Teaching notes, role cards and the Foreign Service variant of each case are in a [separate "
+            "section](instructor/index.md). They discuss what happened after each decision.", "",
+        ]
+    lines += [
         "```{toctree}\n:hidden:\n:caption: Cases\n\n" + "\n".join(
             f"cases/{s}" + (f"\ncases/{s}-epilogue" if s in have_epilogue else "") for s, _ in slugs) + "\n```",
         "",
@@ -317,14 +323,15 @@ def _start_page(slugs, notebooks, have_epilogue) -> str:
         "",
         "```{toctree}\n:hidden:\n:caption: Data\n\ndata/dictionary\ndata/coverage\n```",
         "",
-        "```{toctree}\n:hidden:\n:caption: For instructors\n\ninstructor/index\n```",
-        "",
     ]
+    if instructor:
+        lines += ["```{toctree}\n:hidden:\n:caption: For instructors\n\ninstructor/index\n```", ""]
     return "\n".join(lines)
 
 
-def stage(src: Path, log=print) -> Path:
-    """Write the Sphinx source tree of the site into ``src`` (emptied first)."""
+def stage(src: Path, log=print, instructor: bool = True) -> Path:
+    """Write the Sphinx source tree of the site into ``src`` (emptied first). ``instructor=False``
+    leaves the instructor section out (a copy to publish for students)."""
     src = Path(src)
     if src.exists():
         shutil.rmtree(src)
@@ -376,7 +383,7 @@ def stage(src: Path, log=print) -> Path:
 
     # instructor section
     entries = []
-    for slug, title in slugs:
+    for slug, title in (slugs if instructor else []):
         files = handouts.instructor_files(slug)
         for part_title, path in files:
             _write(src / "instructor" / slug / path.name, _instructor_page(slug, path))
@@ -389,9 +396,10 @@ def stage(src: Path, log=print) -> Path:
         if mine:
             index += [f"## {title}", ""] + [f"- [{p}]({doc}.md)" for _, _, p, doc in mine] + [""]
     index += ["```{toctree}\n:hidden:\n\n" + "\n".join(e[3] for e in entries) + "\n```", ""]
-    _write(src / "instructor" / "index.md", "\n".join(index))
+    if instructor:
+        _write(src / "instructor" / "index.md", "\n".join(index))
 
-    _write(src / "index.md", _start_page(slugs, notebooks, have_epilogue))
+    _write(src / "index.md", _start_page(slugs, notebooks, have_epilogue, instructor))
     return src
 
 
@@ -411,12 +419,13 @@ def _mathjax_file() -> Path:
 # build and link check
 
 
-def build(out: Path | str | None = None, src: Path | str | None = None, log=print) -> Path:
-    """Stage and build the site; returns ``out`` (default ``build/site``). Raises SiteError on a
-    failed build or a broken internal link."""
-    out = Path(out) if out else paths.ROOT / "build" / "site"
+def build(out: Path | str | None = None, src: Path | str | None = None, log=print,
+          instructor: bool = True) -> Path:
+    """Stage and build the site; returns ``out`` (default ``build/site``; ``build/site-students`` without
+    the instructor section). Raises SiteError on a failed build or a broken internal link."""
+    out = Path(out) if out else paths.ROOT / "build" / ("site" if instructor else "site-students")
     src = Path(src) if src else out.parent / (out.name + "-src")
-    stage(src, log)
+    stage(src, log, instructor)
     if out.exists():
         shutil.rmtree(out)
     warnings = src.parent / (src.name + "-warnings.txt")
@@ -512,9 +521,11 @@ def check_links(site: Path | str) -> LinkReport:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Build the kit's static website (offline).")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default build/site)")
+    parser.add_argument("--students", action="store_true",
+                        help="leave out the instructor section (default folder build/site-students)")
     args = parser.parse_args(argv)
     try:
-        out = build(args.out)
+        out = build(args.out, instructor=not args.students)
     except (CaseError, FactError, SiteError, handouts.HandoutError) as exc:
         print(f"make site: {exc}", file=sys.stderr)
         return 1

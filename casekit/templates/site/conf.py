@@ -6,6 +6,7 @@ project = "casekit"
 author = "casekit authors"
 language = "en"
 html_title = "casekit"
+smartquotes = False  # quotes exactly as the kit writes them (as in the handouts)
 
 extensions = ["myst_nb"]
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
