@@ -542,8 +542,10 @@ class ConditionalityLab(_Lab):
         self.verdict_shown = False
         self.panel = PredictionPanel(ep.id, self.question, on_record=self._show_verdict,
                                      extra_reveal=lambda: _timeline_html(ep) + self._success_html())
-        inputs_box = _details("Inputs (change only with evidence; shared names have the leverage lab's values)",
-                              widgets.VBox(input_rows))
+        inputs_box = _details("Inputs: change only with evidence",
+                              widgets.VBox([widgets.HTML("<p>Shared names have the leverage lab's values for "
+                                                         f"{ep.year}.</p>",
+                                                         layout=widgets.Layout(width=SLIDER_WIDTH))] + input_rows))
         self.ui = widgets.VBox([
             widgets.HTML(f"<h3>Conditionality lab: {_esc(ep.title)}</h3>"
                          f"<p><b>{_esc(ep.country)}, decision point {_esc(ep.decision_date)}.</b> "
