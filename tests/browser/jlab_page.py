@@ -276,7 +276,7 @@ class Notebook:
         paths, top, k = [], 0, 0
         while top < total and k < 60:
             scroller.evaluate("(s, y) => { s.scrollTop = y; }", top)
-            self.page.wait_for_timeout(150)
+            self.page.wait_for_timeout(60)  # every cell is in the DOM (no windowing): only a repaint to wait for
             path = folder / f"{stem}-{k:02d}.jpg"  # JPEG: several times faster to encode than PNG at this size
             self.page.screenshot(path=str(path), type="jpeg", quality=80)
             paths.append(path)
