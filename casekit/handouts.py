@@ -316,10 +316,10 @@ def _a_case_parts(case: casefile.Case, figures: list[Figure], prefix: str) -> di
     placed = sum(1 for f in figures if f.section in dict(_split_h2(body_md)))
     if placed != len(figures):
         raise HandoutError(f"cases/{case.slug}: {len(figures) - placed} chart(s) follow no A-case section")
-    refs = markdown_html(casefile.references(case, heading="Notes"))
-    body, refs = _link_notes("".join(chunks), refs, prefix)
-    front, _ = _link_notes(markdown_html(front_md), refs, prefix)
-    glossary, _ = _link_notes(markdown_html(glossary_md), refs, prefix) if glossary_md else ("", "")
+    raw_refs = markdown_html(casefile.references(case, heading="Notes"))
+    body, refs = _link_notes("".join(chunks), raw_refs, prefix)
+    front, _ = _link_notes(markdown_html(front_md), raw_refs, prefix)
+    glossary, _ = _link_notes(markdown_html(glossary_md), raw_refs, prefix) if glossary_md else ("", "")
     return {"front": front, "body": _heading_ids(body, prefix), "glossary": _heading_ids(glossary, prefix),
             "refs": _heading_ids(refs, prefix)}
 

@@ -201,6 +201,20 @@ def static_widget_outputs(nb: dict, name: str, figdir: Path, rel_static: str, lo
     return nb
 
 
+PREDICT_NOTE = ("```{caution}\nThe prediction step starts here. On this static page the record of what "
+                "happened follows below: if you are working the case, record your prediction in the notebook "
+                "(or on paper) before you read on.\n```\n")
+
+
+def _mark_prediction_step(nb: dict) -> None:
+    """Insert a caution before the cell tagged ``predict-step``: on a static page the outcome is visible."""
+    cells = nb.get("cells", [])
+    for i, cell in enumerate(cells):
+        if "predict-step" in (cell.get("metadata", {}).get("tags") or []):
+            cells.insert(i, {"cell_type": "markdown", "metadata": {}, "source": PREDICT_NOTE})
+            return
+
+
 # --------------------------------------------------------------------------------------------
 # pages
 
@@ -355,6 +369,7 @@ def stage(src: Path, log=print, instructor: bool = True) -> Path:
             for path in sorted((paths.ROOT / folder).glob("*.ipynb")):
                 nb = json.loads(path.read_text(encoding="utf-8"))
                 static_widget_outputs(nb, path.stem, static / "nbfigs", "../_static/nbfigs", log)
+                _mark_prediction_step(nb)
                 _write(src / folder / path.name, json.dumps(nb, ensure_ascii=False, indent=1))
                 notebooks.append((f"{folder}/{path.name}", _notebook_title(nb, path.stem)))
     finally:

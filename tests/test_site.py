@@ -108,6 +108,18 @@ def test_every_notebook_is_rendered_with_static_pictures_for_its_widgets(site):
     assert any_widget
 
 
+def test_case_notebooks_warn_before_the_prediction_step(site):
+    marked = 0
+    for nb in NOTEBOOKS:
+        cells = json.loads((ROOT / nb).read_text())["cells"]
+        if not any("predict-step" in c.get("metadata", {}).get("tags", []) for c in cells):
+            continue
+        text = _text(site / (nb[:-6] + ".html"))
+        assert "The prediction step starts here" in text, nb
+        marked += 1
+    assert marked >= 1
+
+
 def test_the_equations_typeset_from_a_local_mathjax(site):
     page = (site / "notebooks" / "02_leverage_lab.html").read_text()
     assert re.search(r'<div class="math[^"]*"[^>]*>\s*\\\[.*\\sum', page, re.S)
