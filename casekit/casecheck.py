@@ -662,8 +662,15 @@ def _gen_leverage_explain(country: str, year: str) -> str:
     return leverage.assess(country, int(year)).explain()
 
 
+def _gen_conditionality_explain(episode_id: str) -> str:
+    from . import conditionality
+
+    return conditionality.simulate(episode_id).explain()
+
+
 #: name -> function(*string arguments) -> text. Used as ``<!-- generated: NAME ARG ... -->`` blocks.
-GENERATORS = {"leverage-summary": _gen_leverage_summary, "leverage-explain": _gen_leverage_explain}
+GENERATORS = {"leverage-summary": _gen_leverage_summary, "leverage-explain": _gen_leverage_explain,
+              "conditionality-explain": _gen_conditionality_explain}
 
 
 def refresh_generated(text: str) -> tuple[str, list[str]]:
