@@ -29,6 +29,9 @@ execute            re-execute notebooks in place, deterministically (make notebo
 textsafe           md_safe(): the one place that keeps rendered Markdown/HTML from being typeset as maths
 lab                start JupyterLab on the whole kit (make lab): port check, link with token, browser
 bootstrap          create or repair .venv and install the pinned packages (run by make; stdlib only)
+handouts           printable case packs: student PDF/HTML and instructor PDF (make handouts; WeasyPrint)
+site               the kit as a static offline website from stored outputs, with a link check (make site)
+present            one notebook in app mode (Voila) on 127.0.0.1 with a token (make present)
 """
 
 __version__ = "0.1.0"
