@@ -397,14 +397,18 @@ def test_iraq_fy2015_train_and_equip_is_the_total_not_total_plus_components():
     assert cell["amount"] == 1618.0 and cell["status"] == "full"
 
 
-def test_iraq_fy2011_isff_request_is_not_charted_as_money():
-    """Washington Post (2010): 'the Pentagon requested $2 billion' for ISFF in FY2011. A request is shown
-    as a request and never enters the security total."""
+def test_iraq_fy2011_isff_request_is_not_charted_as_money(aid):
+    """Washington Post (2010): 'the Pentagon requested $2 billion' for ISFF in FY2011. OMB's budget
+    database (FY2016 Budget, budauth.csv, 'Iraq Security Forces Fund', 2011: '1,500,000' thousand
+    dollars) gives what was enacted. The request stays a request: it is not charted and never enters
+    the security total, which is the enacted 1,500 alone."""
     from casekit import chartrule
 
     cell = chartrule.value("Iraq", "ISFF", 2011)
-    assert cell["amount"] == 2000.0 and cell["status"] == "request"
-    assert 2011 not in _totals("Iraq").index
+    assert cell["amount"] == 1500.0 and cell["status"] == "full"
+    req = aid[(aid.country == "Iraq") & (aid.fiscal_year == 2011) & (aid.source_id == "WAPO-ISFF-2010")]
+    assert len(req) == 1 and req.basis.iloc[0] == "request" and not req.chart.iloc[0]
+    assert _totals("Iraq").loc[2011, "amount"] == 1500.0
 
 
 def test_egypt_fy2024_foreignassistance_obligations_are_a_partial_year():
