@@ -22,9 +22,9 @@ import pytest
 from jlab_page import ROOT, drag_latency, keyboard_latency, move_changes_chart, sliders, summary
 
 WIDTHS = (1280, 1920)
-# slider-to-chart latency: the tool notebooks and the first lab of the Egypt case (benchmarks/README.md)
+# slider-to-chart latency: the explorer and the two labs (benchmarks/README.md); the case notebooks use the same labs
 LATENCY_NOTEBOOKS = ("notebooks/01_data_explorer.ipynb", "notebooks/02_leverage_lab.ipynb",
-                     "notebooks/03_conditionality_lab.ipynb", "notebooks/10_egypt.ipynb")
+                     "notebooks/03_conditionality_lab.ipynb")
 LATENCY_SAMPLES = int(os.environ.get("CASEKIT_LATENCY_SAMPLES", "15"))
 LATENCY_MAX_MEDIAN_MS = 500  # a learner notices a lag well before this
 LATENCY_FILE = ROOT / "build" / "browser-latency.json"
