@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import html
 
+import anywidget
 import ipywidgets as widgets
 
 from casekit import conditionality as cond
@@ -61,7 +62,7 @@ from casekit.figures import PersistentFigure, chart_image
 from casekit.style import OKABE_ITO
 from casekit.textsafe import md_safe
 
-__all__ = ["LeverageLab", "ConditionalityLab", "PredictionPanel"]
+__all__ = ["LeverageLab", "ConditionalityLab", "PredictionPanel", "AccessibleNames"]
 
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, YELLOW, BLACK = OKABE_ITO
 GREY = "#999999"
@@ -75,6 +76,50 @@ def _esc(text) -> str:
     """HTML-escape, and keep dollar signs from being typeset as maths (casekit.textsafe.md_safe: a
     bare ``&#36;`` is still typeset when two share a run of text)."""
     return md_safe(html.escape(str(text)))
+
+
+# ---------------------------------------------------------------------------------------------
+# accessible names for slider handles
+# ---------------------------------------------------------------------------------------------
+class AccessibleNames(anywidget.AnyWidget):
+    """An invisible helper that names every slider handle in its output area for screen readers.
+
+    ipywidgets 8.1 draws a slider's handle as ``<div role="slider">`` with no ``aria-label``, so a
+    screen reader announces an unnamed slider (axe rule ``aria-input-field-name``). This helper sets
+    each handle's ``aria-label`` to the slider's tooltip, its description, or the label shown just
+    above it (the labs put labels above sliders), and keeps doing so as sliders appear (a collapsed
+    section opened later, a lab rebuilt). Put one inside any widget tree that has sliders.
+    """
+
+    _esm = """
+    function nameHandles(root) {
+      for (const slider of root.querySelectorAll('.widget-slider')) {
+        const prev = slider.previousElementSibling;
+        const label = (slider.getAttribute('title') || '').trim()
+          || ((slider.querySelector('.widget-label') || {}).textContent || '').trim()
+          || ((prev && prev.classList.contains('widget-html')) ? prev.textContent.trim().slice(0, 150) : '');
+        if (!label) continue;
+        for (const handle of slider.querySelectorAll('[role="slider"]')) {
+          if (handle.getAttribute('aria-label') !== label) handle.setAttribute('aria-label', label);
+        }
+      }
+    }
+    export default {
+      render({ el }) {
+        el.style.display = 'none';
+        let observer = null, tries = 0;
+        const start = () => {
+          if (!el.isConnected && tries++ < 100) { setTimeout(start, 50); return; }
+          const root = el.closest('.jp-OutputArea-output') || el.closest('.widget-vbox') || document.body;
+          nameHandles(root);
+          observer = new MutationObserver(() => nameHandles(root));
+          observer.observe(root, { childList: true, subtree: true });
+        };
+        start();
+        return () => { if (observer) observer.disconnect(); };
+      },
+    };
+    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,8 +188,10 @@ class PredictionPanel:
         self.min_confidence = round(lo + 0.005, 2) if round(lo, 2) < lo else round(lo, 2)
         labels = [(OUTCOME_LABELS.get(o, o), o) for o in self.options]
         self.prompt = widgets.HTML(f"<b>{_esc(question)}</b>", layout=widgets.Layout(width="100%"))
-        self.outcome = widgets.Dropdown(options=labels, value=None, description="",
-                                        layout=widgets.Layout(width="auto", min_width="12em"))
+        # a drop-down keeps its description (the <label for=...> is its accessible name), at its natural width
+        self.outcome = widgets.Dropdown(options=labels, value=None, description="Your prediction",
+                                        style={"description_width": "initial"},
+                                        layout=widgets.Layout(width="auto", min_width="20em"))
         self.confidence = widgets.FloatSlider(
             value=max(0.6, self.min_confidence), min=self.min_confidence, max=1.0, step=0.01, description="",
             readout_format=".2f", continuous_update=False, layout=widgets.Layout(width=SLIDER_WIDTH),
@@ -157,9 +204,11 @@ class PredictionPanel:
         self.record_button.on_click(lambda _b: self._safely(self.record))
         self.reveal_button.on_click(lambda _b: self._safely(self.reveal))
         self.ui = widgets.VBox([
+            AccessibleNames(),
             self.prompt,
             widgets.HBox([
-                widgets.VBox([_label("Your prediction"), self.outcome]),
+                widgets.VBox([widgets.HTML("<span>&nbsp;</span>", layout=widgets.Layout(margin="6px 0 0 0")),
+                              self.outcome]),
                 widgets.VBox([_label("Confidence", f"{self.min_confidence:.2f} = a guess, 1 = certain"),
                               self.confidence]),
             ], layout=widgets.Layout(flex_flow="row wrap", grid_gap="1em")),
@@ -356,6 +405,7 @@ class LeverageLab(_Lab):
         if not self.panels:
             pred_children.append(widgets.HTML("<p>No conditionality episode of this country up to this year.</p>"))
         self.ui = widgets.VBox([
+            AccessibleNames(),
             widgets.HTML(f"<h3>Leverage lab: {_esc(self.country)}, {self.year}</h3>"
                          f"<p>Data factors use the years before {self.year}; case judgments apply to stated periods. "
                          f"Each label names the challenge of Rand and Tankel (C1-C8) the factor stands for.</p>"),
@@ -506,7 +556,8 @@ class ConditionalityLab(_Lab):
         c["share_withheld"] = _slider(lv["share_withheld"], 0, 1, 0.01, cond.LEVER_LABELS["share_withheld"])
         c["withheld_item"] = widgets.Dropdown(
             options=[("FMF cash / financing", "fmf_cash"), ("named systems", "specific_systems")],
-            value=lv["withheld_item"], description="", layout=widgets.Layout(width="auto", min_width="14em"))
+            value=lv["withheld_item"], description=cond.LEVER_LABELS["withheld_item"],
+            style={"description_width": "initial"}, layout=widgets.Layout(width="auto", min_width="22em"))
         c["duration_months"] = _slider(int(lv["duration_months"]), 1, 36, 1, cond.LEVER_LABELS["duration_months"],
                                        integer=True)
         c["public"] = _checkbox(lv["public"], cond.LEVER_LABELS["public"])
@@ -517,7 +568,7 @@ class ConditionalityLab(_Lab):
         self.controls = c
         lever_rows = []
         for k, w in c.items():
-            if isinstance(w, widgets.Checkbox):
+            if isinstance(w, (widgets.Checkbox, widgets.Dropdown)):
                 lever_rows += [widgets.HTML(f"<span style='color:#555'>({vocabulary.challenges(k)})</span>"), w]
             else:
                 lever_rows += [_label(cond.LEVER_LABELS[k], vocabulary.challenges(k)), w]
@@ -547,6 +598,7 @@ class ConditionalityLab(_Lab):
                                                          f"{ep.year}.</p>",
                                                          layout=widgets.Layout(width=SLIDER_WIDTH))] + input_rows))
         self.ui = widgets.VBox([
+            AccessibleNames(),
             widgets.HTML(f"<h3>Conditionality lab: {_esc(ep.title)}</h3>"
                          f"<p><b>{_esc(ep.country)}, decision point {_esc(ep.decision_date)}.</b> "
                          f"<b>Demand:</b> {_esc(ep.demand)}</p>"),
