@@ -297,7 +297,8 @@ class Notebook:
         for v in results.response["violations"]:
             if v.get("impact") in ("serious", "critical"):
                 found.append({"rule": v["id"], "impact": v["impact"], "help": v["help"], "count": len(v["nodes"]),
-                              "examples": [n["html"][:160] for n in v["nodes"][:3]]})
+                              "examples": [n["html"][:160] for n in v["nodes"][:3]],
+                              "all_targets": [n["html"][:200] for n in v["nodes"]]})
         return found
 
     # --- widgets --------------------------------------------------------------------------------

@@ -98,10 +98,30 @@ def test_labels_and_buttons_are_not_cut(notebook, width):
     assert not problems, f"{notebook.name} at {width} px ({found['checked']} texts checked):\n" + "\n".join(problems)
 
 
-def test_no_serious_accessibility_violations(notebook, axe):
-    found = notebook.axe(axe)
+def _is_slider_handle_name(violation: dict) -> bool:
+    return violation["rule"] == "aria-input-field-name" and all("noUi-handle" in e for e in violation["all_targets"])
+
+
+@pytest.fixture(scope="module")
+def axe_found(notebook, axe):
+    return notebook.axe(axe)
+
+
+def test_no_serious_accessibility_violations(axe_found, notebook):
+    """Every serious or critical axe violation except unnamed ipywidgets slider handles (next test)."""
+    found = [v for v in axe_found if not _is_slider_handle_name(v)]
     assert not found, f"{notebook.name}: serious/critical axe violations in the kit's content:\n" + "\n".join(
         f"{v['impact']} {v['rule']} x{v['count']}: {v['help']} e.g. {v['examples'][0]}" for v in found)
+
+
+def test_slider_handles_have_accessible_names(axe_found, notebook):
+    """axe `aria-input-field-name` (serious) on ipywidgets slider handles, kept apart from the other
+    rules: ipywidgets 8.1.9 creates its noUiSlider handles without a name and has no trait for one,
+    so the fix is a kit-side workaround or an upstream change, and the two outcomes are easier to
+    tell apart in a separate test."""
+    found = [v for v in axe_found if _is_slider_handle_name(v)]
+    assert not found, (f"{notebook.name}: {found[0]['count']} slider handle(s) without an accessible name "
+                       f"(axe aria-input-field-name, serious), e.g. {found[0]['examples'][0]}" if found else "")
 
 
 def test_page_stays_on_this_machine(notebook):
