@@ -201,20 +201,27 @@ def _security_program_years(aid, country):
     return set(r.fiscal_year)
 
 
-@pytest.mark.parametrize("country", [c for c in COUNTRIES if c != "Bahrain"])
+@pytest.mark.parametrize("country", COUNTRIES)
 def test_security_program_rows_in_at_least_8_years(aid, country):
     assert len(_security_program_years(aid, country)) >= 8
 
 
-def test_bahrain_security_coverage_known_shortfall(aid):
-    """Bahrain misses the bar of 8 program-level years: FMF/IMET figures exist for 5 fiscal years of
-    2000-2020 (FY2000, 2009-2011, 2015). With the printed FY2012 'military assistance' figure (Al Watan
-    column) 6 years have a security figure. The CRS 95-1013 aid table could not be reached (see
-    data/README.md, 'Remaining gaps'). Replace this with the bar of 8 when more program years are sourced."""
-    assert _security_program_years(aid, "Bahrain") == {2000, 2009, 2010, 2011, 2015}
+def test_bahrain_security_program_years(aid):
+    """Bahrain reaches the bar of 8 program-level years only with NADR: FMF/IMET figures exist for
+    FY2000, 2009-2011 (2011 a request) and 2015; the USAID Greenbook extract (greenbook.csv, row
+    'Nonproliferation, Anti-Terrorism, Demining and Related') adds NADR obligations of 1,489,000,
+    981,140 and 775,669 dollars for FY2005-FY2007 and 409,374 for FY2009. With the printed FY2012
+    'military assistance' figure (Al Watan column) 9 years have a security figure. The CRS 95-1013 aid
+    table is still out of reach (data/README.md, 'Remaining gaps')."""
+    assert _security_program_years(aid, "Bahrain") == {2000, 2005, 2006, 2007, 2009, 2010, 2011, 2015}
+    src = "USAID-GREENBOOK-ECON-FY2009"
+    for year, dollars in {2005: 1489000, 2006: 981140, 2007: 775669, 2009: 409374}.items():
+        r = aid[(aid.country == "Bahrain") & (aid.fiscal_year == year) & (aid.source_id == src)]
+        assert len(r) == 1 and r.program_group.iloc[0] == "NADR" and r.basis.iloc[0] == "obligation"
+        assert abs(r.amount_usd_millions.iloc[0] * 1e6 - dollars) < 0.5
     sec = aid[(aid.country == "Bahrain") & (aid.category == "security") & aid.amount_usd_millions.notna()
               & aid.fiscal_year.between(2000, 2020)]
-    assert sec.fiscal_year.nunique() >= 6
+    assert sec.fiscal_year.nunique() >= 9
 
 
 def test_bahrain_fy2012_military_aid_10_of_25_million(aid):
