@@ -268,8 +268,10 @@ def test_explorer_readouts_are_never_typeset_as_maths():
     assert problems == [], "\n".join(problems)
 
 
-def test_lab_widgets_and_reveals_are_never_typeset_as_maths():
+def test_lab_widgets_and_reveals_are_never_typeset_as_maths(tmp_path, monkeypatch):
     from casekit import conditionality, leverage, widgets as labs
+
+    monkeypatch.setenv("CASEKIT_WORK_DIR", str(tmp_path))  # predictions recorded here stay here
 
     problems = []
     for country in leverage.COUNTRIES:
