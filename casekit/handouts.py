@@ -42,6 +42,7 @@ from pathlib import Path
 
 from . import casefile, paths
 from .facts import CaseError, FactError
+from .validate import InputError
 
 __all__ = [
     "Figure",
@@ -489,7 +490,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         paths_written = build(args.out, args.slugs, args.paper)
-    except (CaseError, FactError, HandoutError) as exc:
+    except (CaseError, FactError, HandoutError, InputError) as exc:
         print(f"make handouts: {exc}", file=sys.stderr)
         return 1
     except ImportError as exc:

@@ -46,6 +46,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import casefile, handouts, kitmap, paths
 from .facts import CaseError, FactError
+from .validate import InputError
 
 __all__ = ["stage", "build", "check_links", "LinkReport", "static_widget_outputs", "main"]
 
@@ -541,7 +542,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         out = build(args.out, instructor=not args.students)
-    except (CaseError, FactError, SiteError, handouts.HandoutError) as exc:
+    except (CaseError, FactError, SiteError, handouts.HandoutError, InputError) as exc:
         print(f"make site: {exc}", file=sys.stderr)
         return 1
     except ImportError as exc:
