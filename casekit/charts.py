@@ -677,16 +677,27 @@ def image_html(fig, alt: str) -> str:
             f'style="max-width:100%;height:auto" src="data:image/png;base64,{src}">')
 
 
+def caption_from_alt(alt: str) -> str:
+    """The alt text's first sentence, up to a colon, as a table caption (the handouts caption charts
+    the same way). A full stop ends a sentence only after a lower-case letter, digit or ")" and before
+    a capital, so "U.S." does not: "Line chart of U.S. FMF to Egypt: flat. More." gives "Line chart
+    of U.S. FMF to Egypt." """
+    import re
+
+    first = re.split(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])", str(alt).strip(), maxsplit=1)[0]
+    return first.split(": ", 1)[0].rstrip(" .") + "."
+
+
 def show(fig, table: pd.DataFrame, alt: str, print_table: bool = True, caption: str | None = None,
          note: str = "") -> None:
     """Display ``fig`` as an HTML image with alt text, then the numbers it shows as a formatted table.
 
     The chart is one output with ``text/html`` (:func:`image_html`) and ``text/plain`` (the alt
-    text, for plain-text front ends). ``caption`` defaults to the alt text's first sentence.
+    text, for plain-text front ends). ``caption`` defaults to :func:`caption_from_alt`.
     """
     from IPython.display import display
 
     display({"text/html": image_html(fig, alt), "text/plain": f"[chart] {alt}"}, raw=True)
     if print_table:
-        cap = caption if caption is not None else alt.split(". ")[0].rstrip(".") + "."
+        cap = caption if caption is not None else caption_from_alt(alt)
         display(formatted(table, cap, note))

@@ -266,7 +266,7 @@ class DataExplorer:
 
     #: displayed chart size in inches at 100 CSS px per inch, and the rendering scale (2 = sharp on
     #: high-density screens and at 1920 px, where the browser would otherwise stretch a small bitmap)
-    FIGSIZE = (7.6, 4.6)
+    FIGSIZE = (7.6, 4.3)
     SCALE = 2
 
     def __init__(self, country="Egypt", group=ALL_SECURITY, dollars="nominal", years=(2000, 2020), data_dir=None):
@@ -286,7 +286,8 @@ class DataExplorer:
         # the slider's own readout is a fixed 72 px box: the range is written beside it instead
         self.years = widgets.IntRangeSlider(
             value=years, min=YEAR_MIN, max=YEAR_MAX, description="Fiscal years", continuous_update=False,
-            readout=False, layout=widgets.Layout(width="36em", max_width="100%"),
+            readout=False, tooltip="Fiscal years shown in colour (first and last)",
+            layout=widgets.Layout(width="36em", max_width="100%"),
         )
         self.years_shown = widgets.HTML(layout=widgets.Layout(width="auto", min_width="max-content",
                                                               margin="0 0 0 0.5em"))
@@ -302,7 +303,10 @@ class DataExplorer:
             w.observe(self._on_change, names="value")
         self.country.observe(self._on_country, names="value")
         wrap = widgets.Layout(flex_flow="row wrap", align_items="center", grid_gap="0.5em 1.5em")
+        from .widgets import AccessibleNames  # gives the slider handles a name (ipywidgets leaves them unnamed)
+
         self.widget = widgets.VBox([
+            AccessibleNames(),
             widgets.HBox([self.country, self.group], layout=wrap),
             widgets.HBox([self.dollars, widgets.HBox([self.years, self.years_shown],
                                                      layout=widgets.Layout(align_items="center"))], layout=wrap),
@@ -313,7 +317,7 @@ class DataExplorer:
     # figure -----------------------------------------------------------------------------------
     def _build_figure(self):
         style.apply()
-        self._canvas = PersistentFigure(figsize=self.FIGSIZE, dpi=100, scale=self.SCALE)
+        self._canvas = PersistentFigure(figsize=self.FIGSIZE, dpi=100, scale=self.SCALE, palette=True)
         self.fig = self._canvas.fig
         self.ax = self.fig.add_subplot()
         xs = list(range(YEAR_MIN, YEAR_MAX + 1))
@@ -345,9 +349,10 @@ class DataExplorer:
         self.ax.set_ylabel("USD millions")
         self.ax.set_xlim(YEAR_MIN - 0.7, YEAR_MAX + 0.7)
         self.ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-        self.ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, frameon=False,
-                       fontsize=9)
-        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.9, bottom=0.38)
+        self.fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=2, frameon=False,
+                        fontsize=9)
+        rows = -(-len(handles) // 2)  # legend rows under the axes (a fifth when local rows exist)
+        self.fig.subplots_adjust(left=0.1, right=0.98, top=0.89, bottom=0.33 + 0.05 * (rows - 4))
         style.plain_text(self.fig)  # no mathtext: a "$" in a label stays a dollar sign
 
     # events -----------------------------------------------------------------------------------

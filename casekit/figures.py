@@ -35,10 +35,13 @@ from traitlets import Unicode
 class PersistentFigure:
     """A figure created once; static parts optionally cached; PNG out."""
 
-    def __init__(self, figsize=(6.6, 3.6), dpi=100, scale=1):
-        """``dpi``: CSS pixels per inch when displayed; ``scale``: rendered pixels per displayed pixel."""
+    def __init__(self, figsize=(6.6, 3.6), dpi=100, scale=1, palette=False):
+        """``dpi``: CSS pixels per inch when displayed; ``scale``: rendered pixels per displayed pixel;
+        ``palette``: encode as a 256-colour palette PNG (about half the bytes of full colour for flat
+        charts, so less to send on every move at ``scale=2``)."""
         self.display_size = (round(figsize[0] * dpi), round(figsize[1] * dpi))
         self.scale = scale
+        self.palette = palette
         self.fig = Figure(figsize=figsize, dpi=dpi * scale, facecolor="white")
         self.canvas = FigureCanvasAgg(self.fig)
         self.dynamic = []
@@ -64,7 +67,11 @@ class PersistentFigure:
         width, height = self.canvas.get_width_height()
         img = _PILImage.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         buf = io.BytesIO()
-        img.convert("RGB").save(buf, format="png", compress_level=1)
+        if self.palette:
+            img = img.quantize(colors=256, method=_PILImage.Quantize.FASTOCTREE, dither=_PILImage.Dither.NONE)
+        else:
+            img = img.convert("RGB")
+        img.save(buf, format="png", compress_level=1)
         return buf.getvalue()
 
 

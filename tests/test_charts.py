@@ -147,6 +147,12 @@ def test_show_emits_an_html_image_whose_alt_text_jupyterlab_reads(monkeypatch):
     assert isinstance(shown[1][0], charts.FormattedTable)  # the numbers follow as a table
 
 
+def test_the_default_table_caption_is_the_alt_texts_first_sentence_and_u_s_does_not_end_it():
+    alt = "Line chart of U.S. FMF to Egypt, FY2009-FY2014: flat at 1,300. FY2013 is a request."
+    assert charts.caption_from_alt(alt) == "Line chart of U.S. FMF to Egypt, FY2009-FY2014."
+    assert charts.caption_from_alt("Who sold Egypt its major weapons. Russia rises.") == "Who sold Egypt its major weapons."
+
+
 def test_the_same_chart_gives_the_same_bytes_and_an_empty_alt_is_refused():
     first = charts.image_html(charts.aid_chart("Egypt", end=2012)[0], "Aid to Egypt.")
     second = charts.image_html(charts.aid_chart("Egypt", end=2012)[0], "Aid to Egypt.")

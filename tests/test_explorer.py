@@ -103,6 +103,10 @@ def test_widget_layout_readout_short_details_collapsed_range_written_out_chart_s
     assert ex.readout.value.count("<p>") == 1 and "No data for" not in ex.readout.value
     assert ex.details.selected_index is None
     assert "No data for" in ex.details_text.value and "<table>" in ex.table.value
+    # the slider's handles get a name for screen readers from its tooltip (casekit.widgets.AccessibleNames)
+    from casekit.widgets import AccessibleNames
+
+    assert any(isinstance(w, AccessibleNames) for w in ex.widget.children) and ex.years.tooltip
     # the chart is drawn at twice the size it is shown at (760 px wide)
     assert ex.image.layout.width == "760px"
     assert Image.open(io.BytesIO(ex.image.value)).size[0] == 2 * 760
