@@ -523,12 +523,14 @@ def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=Non
 class FormattedTable:
     """A table ready to show learners: words for column names (with units), no index, rounding by
     kind of number, a caption. Renders as HTML in JupyterLab and as aligned text elsewhere (and for
-    nbval). ``frame`` holds the formatted strings."""
+    nbval). ``frame`` holds the formatted strings; columns named in ``numeric`` are right-aligned in
+    HTML, all others (text) left-aligned (JupyterLab right-aligns every cell by default)."""
 
-    def __init__(self, frame: pd.DataFrame, caption: str, note: str = ""):
+    def __init__(self, frame: pd.DataFrame, caption: str, note: str = "", numeric=()):
         self.frame = frame
         self.caption = caption
         self.note = note
+        self.numeric = set(numeric)
 
     def text(self) -> str:
         body = self.frame.to_string(index=False) if len(self.frame) else "(no rows)"
@@ -545,9 +547,10 @@ class FormattedTable:
         def esc(value) -> str:  # escape, then keep dollar signs from being typeset as maths
             return md_safe(html.escape(str(value)))
 
-        head = "".join(f"<th>{esc(c)}</th>" for c in self.frame.columns)
+        align = [f' style="text-align:{"right" if c in self.numeric else "left"}"' for c in self.frame.columns]
+        head = "".join(f"<th{a}>{esc(c)}</th>" for c, a in zip(self.frame.columns, align))
         body = "".join(
-            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>"
+            "<tr>" + "".join(f"<td{a}>{esc(v)}</td>" for v, a in zip(row, align)) + "</tr>"
             for row in self.frame.itertuples(index=False)
         )
         note = f"<p><small>{esc(self.note)}</small></p>" if self.note else ""
@@ -592,6 +595,7 @@ def formatted(table: pd.DataFrame, caption: str, note: str = "", columns=None) -
     if columns is not None:
         df = df[list(columns)]
     out = pd.DataFrame(index=range(len(df)))
+    numeric = set()
     base = _base_year()
     for col in df.columns:
         words, kind = COLUMNS.get(col, (str(col).replace("_", " "), None))
@@ -622,7 +626,9 @@ def formatted(table: pd.DataFrame, caption: str, note: str = "", columns=None) -
             cells = ["" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else str(v)
                      for v in values]
         out[words] = cells
-    return FormattedTable(out, caption, note)
+        if kind in ("money", "percent", "year", "value") or (kind is None and pd.api.types.is_numeric_dtype(df[col])):
+            numeric.add(words)
+    return FormattedTable(out, caption, note, numeric)
 
 
 def table_text(table: pd.DataFrame, max_colwidth: int = 70) -> str:

@@ -84,6 +84,10 @@ def test_formatted_table_has_words_units_rounding_caption_and_no_index():
     assert not text.splitlines()[2].startswith("0 ")  # no index column
     html = ft._repr_html_()
     assert "<caption>Colombia, FY2000</caption>" in html
+    # numbers right-aligned, text left-aligned (JupyterLab's default right-aligns every cell)
+    assert '<th style="text-align:right">Aid as percent of military spending</th>' in html
+    ev = charts.formatted(charts.events_table("Egypt", until="2013-07-03"), "Events")._repr_html_()
+    assert '<th style="text-align:left">What happened</th>' in ev and 'text-align:right' not in ev
     ft = charts.formatted(t.assign(note=["$5 million"]), "x")
     assert "$" not in ft._repr_html_().replace("&#36;", "")  # dollar signs made safe in HTML
 
