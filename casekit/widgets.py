@@ -121,6 +121,11 @@ class AccessibleNames(anywidget.AnyWidget):
     };
     """
 
+    def __repr__(self) -> str:
+        # a stable repr: the default one holds a memory address, which would change the stored
+        # text/plain of every lab on each re-execution
+        return "AccessibleNames()"
+
 
 # ---------------------------------------------------------------------------------------------
 # small builders

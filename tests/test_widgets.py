@@ -270,3 +270,14 @@ def test_reset_errors_are_shown_in_the_readout(lab, monkeypatch):
     monkeypatch.setattr(lab, "reset", broken)
     lab.reset_button.click()
     assert "RuntimeError: cannot read" in lab.readout.value
+
+
+def test_widget_trees_repr_holds_no_memory_address():
+    # the text/plain stored in notebooks must not change between runs
+    from casekit.explorer import DataExplorer
+    from casekit.widgets import AccessibleNames
+
+    assert repr(AccessibleNames()) == "AccessibleNames()"
+    for obj in (LeverageLab("Egypt", 2015), ConditionalityLab("lebanon-2010"), DataExplorer()):
+        text = obj._repr_mimebundle_()["text/plain"] if hasattr(obj, "_repr_mimebundle_") else repr(obj.widget)
+        assert "AccessibleNames()" in text and "0x" not in text
