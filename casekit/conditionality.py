@@ -414,7 +414,7 @@ def _parse(eid: str, raw: dict) -> Episode:
             if c["neutral"]:
                 notes[k] = c["justification"]
             else:
-                notes[k] = f"case judgment for {c['period'][0]}-{c['period'][1]}: {c['justification']}"
+                notes[k] = f"case judgment for {leverage.period_label(c['period'])}: {c['justification']}"
             evidence[k] = {"evidence_date": c["evidence_date"], "source_ids": tuple(c["source_ids"]),
                            "later_knowledge": c["later_knowledge"], "origin": "case judgment",
                            "neutral": c["neutral"]}

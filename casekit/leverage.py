@@ -365,6 +365,12 @@ def load_judgments(country: str) -> dict:
     return out
 
 
+def period_label(period) -> str:
+    """'2014' for a one-year period, '2013-2015' otherwise."""
+    first, last = period
+    return str(first) if first == last else f"{first}-{last}"
+
+
 def judgments_for(country: str, year: int) -> dict:
     """{factor: entry} for ``year``: the period that contains it, or a neutral entry that says so."""
     year = _check_year(year)
@@ -374,7 +380,7 @@ def judgments_for(country: str, year: int) -> dict:
         if hit:
             out[f] = dict(hit[0], neutral=False)
         else:
-            periods = ", ".join(f"{e['period'][0]}-{e['period'][1]}" for e in entries)
+            periods = ", ".join(period_label(e["period"]) for e in entries)
             out[f] = {
                 "period": None, "value": NEUTRAL, "low": NEUTRAL_RANGE[0], "high": NEUTRAL_RANGE[1],
                 "justification": (f"no case judgment covers {year} (the case's judgments cover {periods}): "
@@ -717,7 +723,7 @@ def assess(country: str, year: int | None = None, **overrides) -> Assessment:
         j = judgments[f]
         factors[f] = j["value"]
         notes[f] = (j["justification"] if j["neutral"] else
-                    f"case judgment {j['value']:.2f} for {j['period'][0]}-{j['period'][1]} ({j['justification']})")
+                    f"case judgment {j['value']:.2f} for {period_label(j['period'])} ({j['justification']})")
     factors.update(overrides)
     factors = {f: factors[f] for f in FACTORS}
     score, contributions = score_from_factors(factors)

@@ -327,6 +327,30 @@ def _timeline_html(ep) -> str:
         return f"<p><b>Events missing:</b> {_esc(exc)}</p>"
 
 
+def _sources_note(evidence: dict) -> str:
+    """'Sources: ...; evidence dated ...', with the model's theoretical literature named apart.
+
+    The model's theory sources (e.g. Ladwig 2016, Powell 2019) explain why an input matters; they are not
+    evidence about the case and may be dated after its decision, so the lab labels them as the model's.
+    The report the kit is built on (Rand & Tankel 2015) also describes the cases and stays with the sources.
+    """
+    ids = list(evidence["source_ids"])
+    theory = [s for s in ids if s in MODEL_THEORY_SOURCE_IDS]
+    case = [s for s in ids if s not in MODEL_THEORY_SOURCE_IDS]
+    parts = []
+    if case:
+        parts.append(f"Sources: {', '.join(case)}; evidence dated {evidence['evidence_date']}.")
+    if theory:
+        parts.append(f"The model's theory sources (why this input matters, not evidence about the case): "
+                     f"{', '.join(theory)}.")
+    return " ".join(parts)
+
+
+# the models' theoretical literature (leverage.SOURCE_IDS, conditionality.SOURCE_IDS) minus the report the
+# kit is built on, whose chapters also narrate the cases
+MODEL_THEORY_SOURCE_IDS = (frozenset(lev.SOURCE_IDS) | frozenset(cond.SOURCE_IDS)) - {"SEED-CNAS-2015"}
+
+
 class _Lab:
     """Shared plumbing: display, image push, details, handler errors shown in the readout."""
 
@@ -404,8 +428,10 @@ class LeverageLab(_Lab):
                        for ep in self.episodes]
         later = [cond.get_episode(e).id for e in cond.episodes()
                  if cond.get_episode(e).country == country and cond.get_episode(e).year > self.year]
-        note = (f"Predict each episode separately; later episodes ({', '.join(later)}) appear when you open the lab "
-                f"on their year." if later else "Predict each episode separately.")
+        # no ids of later episodes: an id names a year after the lab's year, which a learner predicting
+        # in that year must not see
+        note = ("Predict each episode separately; later episodes appear when you open the lab on a later year."
+                if later else "Predict each episode separately.")
         pred_children = [widgets.HTML(f"<h4>Predict, then reveal</h4><p>{_esc(note)}</p>")] + [p.ui for p in self.panels]
         if not self.panels:
             pred_children.append(widgets.HTML("<p>No conditionality episode of this country up to this year.</p>"))
@@ -743,8 +769,7 @@ class ConditionalityLab(_Lab):
             f"<li><b>{_esc(cond.INPUT_LABELS[k])}</b> = {r.judgments[k]:.2f}"
             + (f" (range {ep.ranges[k][0]:.2f}-{ep.ranges[k][1]:.2f})" if k in ep.ranges else "")
             + f" [{_esc(vocabulary.challenges(k))}]: {_esc(ep.judgment_notes[k])}"
-            + (f" <i>Sources: {_esc(', '.join(ep.evidence[k]['source_ids']))}; evidence dated "
-               f"{_esc(ep.evidence[k]['evidence_date'])}.</i>" if k in ep.evidence and ep.evidence[k]['source_ids'] else "")
+            + (f" <i>{_esc(_sources_note(ep.evidence[k]))}</i>" if k in ep.evidence and ep.evidence[k]['source_ids'] else "")
             + (f" <b>Rests partly on later knowledge:</b> {_esc(later[k])}" if k in later else "")
             + "</li>"
             for k in cond.INPUTS

@@ -281,3 +281,52 @@ def test_widget_trees_repr_holds_no_memory_address():
     for obj in (LeverageLab("Egypt", 2015), ConditionalityLab("lebanon-2010"), DataExplorer()):
         text = obj._repr_mimebundle_()["text/plain"] if hasattr(obj, "_repr_mimebundle_") else repr(obj.widget)
         assert "AccessibleNames()" in text and "0x" not in text
+
+
+# The labs each case notebook shows BEFORE its predict-step cell, with the case's decision date
+# (cases/<slug>/case.md front matter). Nothing in them may be dated after the decision; the model's
+# theory literature (author-year citations such as "Powell 2019") is not a fact about the case.
+PRE_PREDICTION_LABS = [
+    ("2015-03", LeverageLab, ("Egypt", 2015)), ("2015-03", ConditionalityLab, ("egypt-2013",)),
+    ("2018-05", LeverageLab, ("Pakistan", 2011)), ("2018-05", ConditionalityLab, ("pakistan-2011",)),
+    ("2018-05", ConditionalityLab, ("pakistan-2015",)),
+    ("2014-06", LeverageLab, ("Iraq", 2014)), ("2014-06", ConditionalityLab, ("iraq-2014",)),
+    ("2011-11", LeverageLab, ("Bahrain", 2011)), ("2011-11", ConditionalityLab, ("bahrain-2011",)),
+    ("2010-08", LeverageLab, ("Lebanon", 2010)), ("2010-08", ConditionalityLab, ("lebanon-2010",)),
+    ("2009-09", LeverageLab, ("Colombia", 2009)), ("2009-09", ConditionalityLab, ("colombia-cert",)),
+]
+
+
+def _lab_text(lab):
+    import html
+    import re
+
+    parts = []
+    for w in _all_widgets(lab.ui):
+        for attr in ("value", "description", "tooltip"):
+            value = getattr(w, attr, None)
+            if isinstance(value, str):
+                parts.append(value)
+        if isinstance(w, widgets.Accordion):
+            parts += [w.get_title(i) or "" for i in range(len(w.children))]
+    parts.append(lab.alt)
+    return html.unescape(re.sub(r"<[^>]+>", " ", "\n".join(parts)))
+
+
+@pytest.mark.parametrize("decision,cls,args", PRE_PREDICTION_LABS, ids=lambda x: str(x))
+def test_labs_before_prediction_name_nothing_after_the_decision(decision, cls, args):
+    import re
+
+    from casekit import casecheck
+
+    text = _lab_text(cls(*args))
+    text = re.sub(r"\b(Ladwig 2016|Powell 2019|Bapat 2011|Svensson 2003)\b", "", text)
+    found = casecheck.hindsight(text, casecheck.Decision.parse(decision), casecheck._source_id_re())
+    assert found == []
+    assert not re.search(r"\b(\d{4})-\1\b", text)  # a one-year period reads "2014", not "2014-2014"
+
+
+def test_model_theory_sources_are_labelled_as_the_models():
+    text = _lab_text(ConditionalityLab("pakistan-2011"))
+    assert "The model's theory sources (why this input matters, not evidence about the case): BAPAT-2011, POWELL-2019" in text
+    assert "Sources: GAO-08-806; evidence dated 2011-07" in text
