@@ -87,7 +87,10 @@ def command(port: int, root: Path = ROOT, open_browser: bool = False, python: st
     """The JupyterLab command line: the kit's root served, the start notebook as the landing page."""
     cmd = [python or sys.executable, "-m", "jupyterlab",
            f"--ServerApp.root_dir={root}",
+           # JupyterLab's own default_url (/lab) wins over the server's: set both, so "/" and the
+           # browser Jupyter opens land on the start notebook too, not on the Launcher
            f"--ServerApp.default_url=/lab/tree/{START}?{BROWSER_AT_ROOT}",
+           f"--LabApp.default_url=/lab/tree/{START}?{BROWSER_AT_ROOT}",
            f"--ServerApp.ip={HOST}", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--ServerApp.open_browser={open_browser}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:

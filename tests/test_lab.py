@@ -71,6 +71,7 @@ def test_the_command_serves_the_repository_root_and_lands_on_the_start_notebook(
     cmd = lab.command(8888, ROOT, open_browser=False, python="python")
     assert f"--ServerApp.root_dir={ROOT}" in cmd
     assert "--ServerApp.default_url=/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/" in cmd
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/" in cmd
     assert (ROOT / lab.START).exists()
     assert lab.lab_url(8899, "abc") == ("http://127.0.0.1:8899/lab/tree/notebooks/00_start_here.ipynb"
                                         "?file-browser-path=/&token=abc")
@@ -118,6 +119,17 @@ def test_lab_serves_the_whole_kit(tmp_path):
             assert _get(f"{api}/{folder}?content=0&token={token}") == 200, folder
         assert _get(f"{api}/exercises?content=0") == 403  # and nothing without the token
         assert _get(url) == 200
+        # the server's root (and the page Jupyter itself opens) lands on the start notebook, not the Launcher
+        class _NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        try:
+            urllib.request.build_opener(_NoRedirect).open(f"http://127.0.0.1:{port}/?token={token}", timeout=5)
+            raise AssertionError("/ did not redirect")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 302
+            assert "/lab/tree/notebooks/00_start_here.ipynb?file-browser-path=/" in exc.headers["Location"]
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
