@@ -27,6 +27,7 @@ import yaml
 from . import data, facts, paths
 from .facts import CaseError, FactError
 from .textsafe import md_safe
+from .vocabulary import CHALLENGE_NAMES
 
 __all__ = [
     "Case",
@@ -93,17 +94,8 @@ EPILOGUE_FIELDS = ("title", "country", "slug", "decision_date", "episodes")
 
 COUNTRIES = data.COUNTRIES
 
-#: Rand & Tankel (2015), Part IV: the eight challenges, tagged C1..C8 in questions.
-CHALLENGES = {
-    "C1": "Prioritize objectives",
-    "C2": "Scope the mutual threat",
-    "C3": "Balance short- and long-term objectives",
-    "C4": "Assess leverage",
-    "C5": "Understand the impact and effects of conditionality",
-    "C6": "Manage and avoid the lock-in problem",
-    "C7": "Ensure better interagency balance",
-    "C8": "Measure outcomes",
-}
+#: Rand & Tankel (2015), Part IV: the eight challenges, tagged C1..C8 in questions (one list, in casekit.vocabulary).
+CHALLENGES = CHALLENGE_NAMES
 
 #: Rand & Tankel (2015), Part V: the ten recommendations, tagged R1..R10 (short titles).
 RECOMMENDATIONS = {
