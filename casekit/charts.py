@@ -520,6 +520,10 @@ def timeline_chart(country: str, group="FMF", start=2009, end=2024, episodes=Non
 # tables for learners
 
 
+#: tables longer than this many rows are shown folded (a summary line the learner opens)
+FOLD_ROWS = 20
+
+
 class FormattedTable:
     """A table ready to show learners: words for column names (with units), no index, rounding by
     kind of number, a caption. Renders as HTML in JupyterLab and as aligned text elsewhere (and for
@@ -554,8 +558,13 @@ class FormattedTable:
             for row in self.frame.itertuples(index=False)
         )
         note = f"<p><small>{esc(self.note)}</small></p>" if self.note else ""
-        return (f"<table><caption>{esc(self.caption)}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>{note}")
+        table = (f"<table><caption>{esc(self.caption)}</caption><thead><tr>{head}</tr></thead>"
+                 f"<tbody>{body}</tbody></table>{note}")
+        if len(self.frame) <= FOLD_ROWS:
+            return table
+        # a long table is folded so the chart's explanation and the next step stay in view
+        return (f"<details><summary>{esc(self.caption)} ({len(self.frame)} rows: open to read them)</summary>"
+                f"{table}</details>")
 
 
 def _fmt_number(value, decimals: int) -> str:

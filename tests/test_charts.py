@@ -201,3 +201,16 @@ def test_an_authorization_is_marked_apart_from_the_line():
     labels = [ln.get_label() for ln in fig.axes[0].lines]
     assert "authorization only (a ceiling, not money provided)" in labels
     assert "authorization only" in charts.formatted(t, "x").text()
+
+
+def test_long_tables_are_folded_and_short_ones_are_not():
+    """A learner table of more than FOLD_ROWS rows opens from a summary line that names the caption
+    and the row count; a short one is shown as it is. Every row is still in the HTML and the text."""
+    import pandas as pd
+
+    long = charts.FormattedTable(pd.DataFrame({"year": [str(y) for y in range(1990, 2015)]}), "Aid by year")
+    html = long._repr_html_()
+    assert html.startswith("<details><summary>Aid by year (25 rows")
+    assert html.count("<tr>") == 26 and "2014" in html and "2014" in long.text()
+    short = charts.FormattedTable(pd.DataFrame({"year": ["2013", "2014"]}), "Two years")
+    assert "<details>" not in short._repr_html_() and short._repr_html_().startswith("<table>")
