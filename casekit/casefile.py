@@ -479,7 +479,8 @@ def references(case: Case, keys=None, heading: str = "References") -> str:
 def _front_matter_md(case: Case, sources: pd.DataFrame, numbers: dict) -> str:
     m = case.meta
     out = [f"# {m.get('title', '')}", ""]
-    if case.kind == "epilogue":
+    if case.kind == "epilogue":  # an epilogue's own glossary: terms that first appear after the decision
+        out += _glossary_md(case, sources, numbers, "Glossary of terms that first appear after the decision.")
         return "\n".join(out)
     dec = m.get("decision") or {}
     if isinstance(dec, dict) and dec.get("protagonist"):
@@ -503,15 +504,23 @@ def _front_matter_md(case: Case, sources: pd.DataFrame, numbers: dict) -> str:
             out.append(f"- {sources.loc[src].get('title', '')} [{numbers[src]}], {item.get('pages', '')}: "
                        f"{item.get('why', '')}")
         out.append("")
-    if m.get("glossary"):
-        out += ["**Glossary of programs, offices and terms.**", ""]
-        for g in m["glossary"]:
-            src = g["source"]
-            if src not in sources.index:
-                raise CaseError(f"{case.where()}: glossary source {src} is not in data/sources.csv")
-            out.append(f"- **{g['term']}** ({g.get('name', g['term'])}): {g.get('definition', '')} [{numbers[src]}]")
-        out.append("")
+    out += _glossary_md(case, sources, numbers, "Glossary of programs, offices and terms.")
     return "\n".join(out)
+
+
+def _glossary_md(case: Case, sources: pd.DataFrame, numbers: dict, heading: str) -> list[str]:
+    """The front matter's ``glossary`` as Markdown lines (none when the file has no glossary)."""
+    items = case.meta.get("glossary") or []
+    if not items:
+        return []
+    out = [f"**{heading}**", ""]
+    for g in items:
+        src = g["source"]
+        if src not in sources.index:
+            raise CaseError(f"{case.where()}: glossary source {src} is not in data/sources.csv")
+        out.append(f"- **{g['term']}** ({g.get('name', g['term'])}): {g.get('definition', '')} [{numbers[src]}]")
+    out.append("")
+    return out
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -780,3 +780,23 @@ def test_context_values_print_their_unit_once():
     assert re.fullmatch(r"[\d,]+ deaths", deaths), deaths
     index = cases.evaluate('context("Egypt", "electoral_democracy_index", 2014)').text
     assert re.fullmatch(r"0\.\d+ \(on a 0-1 scale\)", index), index
+
+
+def test_epilogue_glossary_is_rendered_with_its_endnote():
+    """An epilogue's own glossary (terms that first appear after the decision) is part of the rendered
+    B case, so the instructor pack defines them; each definition carries its source's endnote."""
+    import yaml as _yaml
+
+    from casekit import casefile
+
+    found = 0
+    for path in sorted(casefile.paths.CASES.glob("*/epilogue.md")):
+        meta = _yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]) or {}
+        epi = casefile.load_epilogue(path.parent.name)
+        rendered = casefile.render(epi, with_references=True)
+        numbers = casefile.note_numbers(epi)
+        for item in meta.get("glossary") or []:
+            found += 1
+            assert f"**{item['term']}**" in rendered, (path, item["term"])
+            assert f"[{numbers[item['source']]}]" in rendered
+    assert found >= 1  # at least one shipped epilogue has its own glossary (Egypt's CAATSA)
